@@ -1,0 +1,62 @@
+//! `tracelab`: the command-line face of the Tracelab engine. Each verb lives in
+//! `commands/`, parses nothing itself beyond its flags, and calls one engine function.
+//! Exit codes: 0 ok, 1 failure, 2 bad usage (clap's own).
+
+mod commands;
+mod progress;
+mod text;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Look inside agent traces and turn them into training data.
+#[derive(Parser)]
+#[command(name = "tracelab", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import trace files or folders into an archive (created if new).
+    Import(commands::import::Args),
+    /// Export an archive as canonical JSONL (one session per line, with its events).
+    Export(commands::export::Args),
+    /// Show what an archive holds: counts by source, harness version, model and outcome.
+    Info(commands::info::Args),
+    /// Generate a realistic sample archive with a planted regression story.
+    GenSample(commands::gen_sample::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Import(args) => commands::import::run(args),
+        Command::Export(args) => commands::export::run(args),
+        Command::Info(args) => commands::info::run(args),
+        Command::GenSample(args) => commands::gen_sample::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`tracelab export A | head`): stop quietly, as `cat` does.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            // One line: what failed, naming the file, without a backtrace.
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<tracelab_core::Error>()
+            .is_some_and(tracelab_core::Error::is_broken_pipe)
+            || cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

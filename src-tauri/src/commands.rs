@@ -1,0 +1,75 @@
+//! The commands the UI calls: each extracts state, calls one engine function, maps the error.
+
+use std::path::PathBuf;
+
+use tauri::ipc::Response;
+use tauri::{AppHandle, Emitter, Manager, State, WebviewWindow};
+use tracelab_core::summary::{summarize, ArchiveSummary};
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// The archive opened at start-up or last opened, or `null` when none is open.
+#[tauri::command]
+pub async fn archive_summary(state: State<'_, AppState>) -> AppResult<Option<ArchiveSummary>> {
+    if !state.has_archive() {
+        return Ok(None);
+    }
+    Ok(Some(summarize(&state.archive()?)?))
+}
+
+#[tauri::command]
+pub async fn open_archive(path: PathBuf, state: State<'_, AppState>) -> AppResult<ArchiveSummary> {
+    Ok(summarize(&state.open(&path)?)?)
+}
+
+/// Shows the native folder dialog; `null` when the user cancels.
+#[tauri::command]
+pub async fn choose_archive(
+    window: WebviewWindow,
+    state: State<'_, AppState>,
+) -> AppResult<Option<ArchiveSummary>> {
+    let Some(folder) = pick_folder(Some(&window)).await else {
+        return Ok(None);
+    };
+    Ok(Some(summarize(&state.open(folder.path())?)?))
+}
+
+/// Rows `[start, start + count)` of the session list as Arrow IPC stream bytes.
+#[tauri::command]
+pub async fn session_rows(
+    start: u64,
+    count: u64,
+    state: State<'_, AppState>,
+) -> AppResult<Response> {
+    let archive = state.archive()?;
+    let bytes = tracelab_core::ipc::session_list_window(&archive, start, count.min(10_000))?;
+    Ok(Response::new(bytes))
+}
+
+async fn pick_folder(parent: Option<&WebviewWindow>) -> Option<rfd::FileHandle> {
+    let mut dialog = rfd::AsyncFileDialog::new().set_title("Open a Tracelab archive");
+    if let Some(window) = parent {
+        dialog = dialog.set_parent(window);
+    }
+    dialog.pick_folder().await
+}
+
+/// File → Open archive…: the same as the toolbar button, reported to the UI as an event.
+pub fn open_from_menu(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let window = app.get_webview_window("main");
+        let Some(folder) = pick_folder(window.as_ref()).await else {
+            return;
+        };
+        let state = app.state::<AppState>();
+        let result = state
+            .open(folder.path())
+            .and_then(|a| summarize(&a).map_err(AppError::from));
+        let _ = match result {
+            Ok(summary) => app.emit("archive-opened", summary),
+            Err(e) => app.emit("archive-error", e),
+        };
+    });
+}

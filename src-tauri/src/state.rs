@@ -1,0 +1,77 @@
+//! What the app holds between commands: the open archive (or why it could not be opened)
+//! and the list of recently opened archives, kept in the app's config folder.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use tracelab_core::archive::Archive;
+
+use crate::error::{AppError, AppResult};
+
+/// How many recent archives are remembered.
+const RECENT_LIMIT: usize = 10;
+
+#[derive(Default)]
+pub struct AppState {
+    open: Mutex<Option<Result<Archive, AppError>>>,
+    recent_file: Mutex<Option<PathBuf>>,
+}
+
+impl AppState {
+    pub fn set_recent_file(&self, path: PathBuf) {
+        *self.recent_file.lock().expect("state lock") = Some(path);
+    }
+
+    /// The open archive (a cheap clone of its manifest), or why there is none.
+    pub fn archive(&self) -> AppResult<Archive> {
+        self.open
+            .lock()
+            .expect("state lock")
+            .clone()
+            .unwrap_or_else(|| Err(AppError::no_archive()))
+    }
+
+    pub fn has_archive(&self) -> bool {
+        self.open.lock().expect("state lock").is_some()
+    }
+
+    /// Opens `path`, makes it the current archive and remembers it as the most recent.
+    pub fn open(&self, path: &Path) -> AppResult<Archive> {
+        let result = Archive::open(path).map_err(AppError::from);
+        if result.is_ok() {
+            self.remember(path);
+        }
+        *self.open.lock().expect("state lock") = Some(result.clone());
+        result
+    }
+
+    /// Recently opened archives, most recent first.
+    pub fn recent(&self) -> Vec<PathBuf> {
+        let Some(file) = self.recent_file.lock().expect("state lock").clone() else {
+            return Vec::new();
+        };
+        std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Vec<PathBuf>>(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    fn remember(&self, path: &Path) {
+        let Some(file) = self.recent_file.lock().expect("state lock").clone() else {
+            return;
+        };
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let mut recent = self.recent();
+        recent.retain(|p| p != &path);
+        recent.insert(0, path);
+        recent.truncate(RECENT_LIMIT);
+        // Remembering is a convenience: failing to write it must not fail the open.
+        if let Some(dir) = file.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = std::fs::write(
+            &file,
+            serde_json::to_vec_pretty(&recent).unwrap_or_default(),
+        );
+    }
+}

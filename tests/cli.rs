@@ -1,0 +1,242 @@
+//! End-to-end tests of the `tracelab` binary: what a user types, what they see, exit codes.
+
+use std::fs;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use tracelab_tests::{sample_archive, tracelab, tracelab_bin, tracelab_json};
+
+fn s(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn info_json_has_the_keys_scripts_rely_on() {
+    let info = tracelab_json(&["info", s(&sample_archive()), "--json"]);
+    for key in [
+        "sessions",
+        "events",
+        "quarantined",
+        "by_outcome",
+        "by_source_format",
+        "by_harness_version",
+        "by_model",
+    ] {
+        assert!(info.get(key).is_some(), "missing {key}: {info}");
+    }
+    let sessions = info["sessions"].as_u64().unwrap();
+    assert_eq!(sessions, 2_000);
+    let by_outcome: u64 = info["by_outcome"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(by_outcome, sessions);
+    assert_eq!(info["by_source_format"]["sample"].as_u64(), Some(sessions));
+}
+
+#[test]
+fn the_committed_sample_is_what_gen_sample_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fresh");
+    let run = tracelab(&["gen-sample", "--out", s(&out)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let fresh = tracelab_json(&["info", s(&out), "--json"]);
+    let committed = tracelab_json(&["info", s(&sample_archive()), "--json"]);
+    for key in [
+        "sessions",
+        "events",
+        "by_outcome",
+        "by_model",
+        "by_harness_version",
+    ] {
+        assert_eq!(fresh[key], committed[key], "{key}");
+    }
+    for part in ["sessions/part-000001.parquet", "events/part-000002.parquet"] {
+        assert_eq!(
+            fs::read(out.join(part)).unwrap(),
+            fs::read(sample_archive().join(part)).unwrap(),
+            "{part}"
+        );
+    }
+}
+
+#[test]
+fn info_prints_readable_counts() {
+    let run = tracelab(&["info", s(&sample_archive())]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("Sessions     2,000"), "{}", run.stdout);
+    assert!(run.stdout.contains("By harness version"));
+    assert!(run.stdout.contains("claude-sonnet-4-5"));
+}
+
+#[test]
+fn missing_paths_and_non_archives_fail_with_one_line_naming_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let run = tracelab(&["info", s(&missing)]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(s(&missing)) && run.stderr.contains("no such file"),
+        "{}",
+        run.stderr
+    );
+
+    let run = tracelab(&["info", s(dir.path())]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("not a Tracelab archive"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.trim().lines().count(), 1);
+
+    let run = tracelab(&["import", s(&missing), "--into", s(&dir.path().join("a"))]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains(s(&missing)), "{}", run.stderr);
+    assert!(
+        !dir.path().join("a").exists(),
+        "nothing is created for a bad input"
+    );
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(tracelab(&["info"]).code, 2);
+    assert_eq!(tracelab(&["frobnicate"]).code, 2);
+    assert_eq!(
+        tracelab(&["import", "x", "--into", "y", "--format", "nonsense"]).code,
+        2
+    );
+}
+
+#[test]
+fn every_verb_has_help() {
+    for verb in ["import", "export", "info", "gen-sample"] {
+        let run = tracelab(&[verb, "--help"]);
+        assert_eq!(run.code, 0, "{verb}");
+        assert!(
+            run.stdout.contains("Usage: tracelab"),
+            "{verb}: {}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn canonical_import_quarantines_bad_records_and_reconciles() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let mut f = fs::File::create(&input).unwrap();
+    f.write_all(b"{\"session_id\":\"a\",\"outcome\":\"success\"}\n{not json}\n{\"repo\":\"x/y\"}\n{\"session_id\":\"\xc3\x28\"}\n{\"session_id\":\"b\"").unwrap();
+    drop(f);
+    let archive = dir.path().join("arch");
+    let summary = tracelab_json(&[
+        "import",
+        s(&input),
+        "--into",
+        s(&archive),
+        "--format",
+        "canonical",
+        "--json",
+    ]);
+    assert_eq!(summary["records_read"], 5);
+    assert_eq!(summary["imported"], 1);
+    assert_eq!(summary["quarantined"], 4);
+    assert_eq!(summary["quarantined_by_kind"]["truncated_line"], 1);
+    let info = tracelab_json(&["info", s(&archive), "--json"]);
+    assert_eq!(
+        (info["sessions"].as_u64(), info["quarantined"].as_u64()),
+        (Some(1), Some(4))
+    );
+    let text = tracelab(&["import", s(&input), "--into", s(&archive)]);
+    assert!(
+        text.stdout.contains("5 imported") || text.stdout.contains("0 imported"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("quarantine/source-"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn export_then_import_round_trips_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("sample.jsonl");
+    let run = tracelab(&["export", s(&sample_archive()), "--out", s(&jsonl)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let copy = dir.path().join("copy");
+    tracelab_json(&["import", s(&jsonl), "--into", s(&copy), "--json"]);
+    let (a, b) = (
+        tracelab_json(&["info", s(&sample_archive()), "--json"]),
+        tracelab_json(&["info", s(&copy), "--json"]),
+    );
+    for key in [
+        "sessions",
+        "events",
+        "by_outcome",
+        "by_model",
+        "by_harness_version",
+        "by_source_format",
+    ] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+}
+
+/// An import killed at a random moment leaves the archive either as it was or fully
+/// imported, never half-written, and the archive still reads.
+#[test]
+fn a_killed_import_leaves_the_archive_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("big.jsonl");
+    let sample = dir.path().join("sample");
+    assert_eq!(
+        tracelab(&[
+            "gen-sample",
+            "--out",
+            s(&sample),
+            "--sessions",
+            "6000",
+            "--seed",
+            "9"
+        ])
+        .code,
+        0
+    );
+    assert_eq!(
+        tracelab(&["export", s(&sample), "--out", s(&jsonl)]).code,
+        0
+    );
+    let archive = dir.path().join("target");
+    let seed = dir.path().join("seed.jsonl");
+    fs::write(&seed, "{\"session_id\":\"first\"}\n").unwrap();
+    tracelab_json(&["import", s(&seed), "--into", s(&archive), "--json"]);
+    for delay_ms in [30u64, 150, 400] {
+        let before = tracelab_json(&["info", s(&archive), "--json"]);
+        let mut child = Command::new(tracelab_bin())
+            .args(["import", s(&jsonl), "--into", s(&archive), "--json"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let after = tracelab_json(&["info", s(&archive), "--json"]);
+        if status.success() {
+            // Finished before the kill: all of it is there (or quarantined as duplicates).
+            let grew = after["sessions"].as_u64().unwrap() - before["sessions"].as_u64().unwrap();
+            let q =
+                after["quarantined"].as_u64().unwrap() - before["quarantined"].as_u64().unwrap();
+            assert_eq!(grew + q, 6000);
+        } else {
+            assert_eq!(before, after, "killed after {delay_ms} ms");
+        }
+    }
+}
