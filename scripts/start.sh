@@ -7,5 +7,5 @@ source scripts/install.sh
 echo "==> building the UI"
 (cd ui && npm run --silent build)
 echo "==> building the app"
-cargo build -p tracelab-app -p tracelab-cli
+cargo build --workspace
 exec target/debug/tracelab-app "${1:-sample-data/archive}"

@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-cargo build -p tracelab-app -p tracelab-cli --locked
+# The whole workspace, as the tests build it: building one package alone would unify
+# features differently and rebuild half the tree.
+cargo build --workspace --locked
 EXPECTED_SESSIONS=$(target/debug/tracelab info sample-data/archive --json \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["sessions"])')
 export EXPECTED_SESSIONS

@@ -197,7 +197,7 @@ fn appending_adds_parts_and_keeps_existing_rows() {
     export_to(&first, &a);
     export_to(&second, &b);
     let mut archive = Archive::open_or_create(dir.path().join("merged")).unwrap();
-    import_into(&mut archive, &[a.clone()]);
+    import_into(&mut archive, std::slice::from_ref(&a));
     let parts_after_first = archive.manifest().segments.len();
     let summary = import_into(&mut archive, &[b]);
     assert_eq!(summary.archive.sessions, 60);

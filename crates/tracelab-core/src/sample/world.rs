@@ -265,7 +265,7 @@ pub fn tasks(seed: u64, sessions: u64) -> Vec<Task> {
                 r.symbols[symbol],
                 rng.pick(PROBLEMS)
                     .replace("{exc}", exception)
-                    .replace("{cond}", *rng.pick(CONDITIONS))
+                    .replace("{cond}", rng.pick::<&str>(CONDITIONS))
             );
             let number = 1000 + rng.range(0, 38_000) + i;
             Task {
