@@ -28,6 +28,14 @@ enum Command {
     Info(commands::info::Args),
     /// Generate a realistic sample archive with a planted regression story.
     GenSample(commands::gen_sample::Args),
+    /// Run one read-only SQL statement over the archive (DataFusion).
+    Query(commands::query::Args),
+    /// Full-text search over every step of every session.
+    Search(commands::search::Args),
+    /// Bring the search index up to date, or rebuild it from the events table.
+    Index(commands::index::Args),
+    /// Count sessions by every dimension (harness, version, model, outcome, slice, repo, task, config keys, tags).
+    Facets(commands::facets::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +45,10 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(args),
         Command::Info(args) => commands::info::run(args),
         Command::GenSample(args) => commands::gen_sample::run(args),
+        Command::Query(args) => commands::query::run(args),
+        Command::Search(args) => commands::search::run(args),
+        Command::Index(args) => commands::index::run(args),
+        Command::Facets(args) => commands::facets::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -48,6 +60,11 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The async runtime for the engine's DataFusion work.
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

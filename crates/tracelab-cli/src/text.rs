@@ -33,3 +33,20 @@ mod tests {
         assert_eq!(thousands(1234567), "1,234,567");
     }
 }
+
+/// Trace text made safe for a terminal: control characters (ANSI escapes included) are
+/// shown as `\u{..}` instead of being interpreted. Newlines and tabs are kept.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// [`printable`], on one line: newlines and tabs become spaces.
+pub fn printable_line(text: &str) -> String {
+    printable(&text.replace(['\n', '\t', '\r'], " "))
+}

@@ -26,6 +26,12 @@ pub enum Error {
     /// Arrow or Parquet failed on data we produced or read.
     #[error("{}: {reason}", path.display())]
     Parquet { path: PathBuf, reason: String },
+    /// A query could not be planned or run (bad SQL, unknown column, wrong type).
+    #[error("{message}")]
+    Query { message: String },
+    /// The SQL console refused a statement that would change something.
+    #[error("{message}")]
+    Refused { message: String },
     /// The user cancelled a long job.
     #[error("cancelled")]
     Cancelled,
@@ -67,6 +73,8 @@ impl Error {
             Error::Corrupt { .. } | Error::Parquet { .. } => "corrupt",
             Error::BadInput { .. } => "bad_input",
             Error::Io { .. } => "io",
+            Error::Query { .. } => "query",
+            Error::Refused { .. } => "refused",
             Error::Cancelled => "cancelled",
         }
     }

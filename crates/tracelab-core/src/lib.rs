@@ -18,10 +18,12 @@ pub mod export;
 pub mod import;
 pub mod ipc;
 pub mod progress;
+pub mod query;
 pub mod quarantine;
 pub mod record;
 pub mod sample;
 pub mod schema;
+pub mod search;
 pub mod summary;
 
 pub use error::{Error, Result};

@@ -165,6 +165,19 @@ impl Archive {
         })
     }
 
+    /// Streams the rows of some parts of `table` (paths relative to the archive, as the
+    /// manifest lists them).
+    pub fn scan_parts(&self, table: Table, parts: &[String], columns: Columns) -> Result<TableScan> {
+        let (schema, projection) = projected_schema(table, columns)?;
+        let paths: Vec<PathBuf> = parts.iter().map(|p| self.root.join(p)).collect();
+        Ok(TableScan {
+            parts: paths.into_iter(),
+            projection,
+            schema,
+            current: None,
+        })
+    }
+
     /// Session rows `[start, start + count)` in archive order, reading only the parts and row
     /// groups that hold them.
     pub fn session_window(&self, start: u64, count: u64, columns: Columns) -> Result<RecordBatch> {

@@ -51,18 +51,34 @@ pub fn generate(
     let tasks = world::tasks(options.seed, options.sessions);
     let mut append = archive.append()?;
     progress.begin("generating sessions", Some(options.sessions));
-    let mut start = 0;
-    while start < options.sessions {
-        if cancel.is_cancelled() {
-            return Err(Error::Cancelled);
+    // One thread generates the next segment while this one writes the last: both cores busy,
+    // and at most two segments in memory.
+    let written = std::thread::scope(|scope| -> Result<()> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(0);
+        let tasks = &tasks;
+        scope.spawn(move || {
+            let mut start = 0;
+            while start < options.sessions && !cancel.is_cancelled() {
+                let end = (start + SEGMENT_SESSIONS).min(options.sessions);
+                let segment: Vec<_> = (start..end)
+                    .map(|i| trajectory::session(options.seed, i, tasks))
+                    .collect();
+                if sender.send(segment).is_err() {
+                    return;
+                }
+                start = end;
+            }
+        });
+        for segment in receiver {
+            let n = segment.len() as u64;
+            append.write_segment(segment)?;
+            progress.advance(n);
         }
-        let end = (start + SEGMENT_SESSIONS).min(options.sessions);
-        let segment = (start..end)
-            .map(|i| trajectory::session(options.seed, i, &tasks))
-            .collect();
-        append.write_segment(segment)?;
-        progress.advance(end - start);
-        start = end;
+        Ok(())
+    });
+    written?;
+    if cancel.is_cancelled() {
+        return Err(Error::Cancelled);
     }
     progress.finish();
     append.add_source(

@@ -347,3 +347,6 @@ fn the_planted_regressions_are_visible_in_the_sample() {
         );
     }
 }
+
+mod query;
+mod search;

@@ -1,0 +1,200 @@
+//! `bench-query`: Tracelab's query and search engine against the tools an analyst would use
+//! instead, side by side in one run, on the same archive:
+//!
+//! 1. facet counts of every dimension, unfiltered and under a 3-term filter;
+//! 2. the first page of a filtered, sorted session list;
+//! 3. opening the longest session (about 2,000 events in a 1M-session sample);
+//! 4. five analyst queries, in Tracelab (DataFusion) and in DuckDB on the same Parquet files;
+//! 5. ten full-text searches, in Tracelab (Tantivy) and with ripgrep over the same sessions
+//!    exported as canonical JSONL.
+//!
+//! Prints medians and ratios (a ratio below 1 means Tracelab is faster).
+//!
+//! ```sh
+//! target/bench-fast/tracelab gen-sample --out /tmp/bench --sessions 1000000
+//! cargo run --profile bench-fast -p tracelab-bench --bin bench-query -- /tmp/bench
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use tracelab_core::archive::Archive;
+use tracelab_core::progress::CancelToken;
+use tracelab_core::query::{Filter, QueryEngine, Sort};
+use tracelab_core::search::Searcher;
+
+const RUNS: usize = 5;
+
+const ANALYST_QUERIES: [(&str, &str); 5] = [
+    (
+        "success rate by harness_version and day",
+        "SELECT harness_version, date_trunc('day', started_at) AS day, \
+         avg(CASE WHEN outcome = 'success' THEN 1.0 ELSE 0.0 END) AS success_rate, count(*) AS n \
+         FROM sessions GROUP BY 1, 2 ORDER BY 1, 2",
+    ),
+    (
+        "tool error rate by tool",
+        "SELECT tool_name, count(*) AS results, \
+         avg(CASE WHEN is_error THEN 1.0 ELSE 0.0 END) AS error_rate \
+         FROM events WHERE kind = 'tool_result' GROUP BY 1 ORDER BY 1",
+    ),
+    (
+        "p50/p95 tokens by model",
+        "SELECT model, median(input_tokens + output_tokens) AS p50, \
+         percentile_cont(0.95) WITHIN GROUP (ORDER BY input_tokens + output_tokens) AS p95 \
+         FROM sessions GROUP BY 1 ORDER BY 1",
+    ),
+    (
+        "cost by slice and week",
+        "SELECT slice, date_trunc('week', started_at) AS week, sum(cost_usd) AS cost \
+         FROM sessions GROUP BY 1, 2 ORDER BY 1, 2",
+    ),
+    (
+        "sessions per repo and outcome",
+        "SELECT repo, outcome, count(*) AS n FROM sessions GROUP BY 1, 2 ORDER BY 1, 2",
+    ),
+];
+
+/// Searches, with the ripgrep pattern that finds the same text in canonical JSONL.
+const SEARCHES: [(&str, &str); 10] = [
+    ("overloaded_error", "overloaded_error"),
+    ("\"wall-clock limit\"", "wall-clock limit"),
+    ("UnicodeDecodeError", "UnicodeDecodeError"),
+    ("\"exit code 127\"", "exit code 127"),
+    ("merge_asof", "merge_asof"),
+    ("\"regression test\"", "regression test"),
+    ("subclass", "subclass"),
+    ("timezone", "timezone"),
+    ("\"old_str was not found\"", "old_str` was not found"),
+    ("readouterr", "readouterr"),
+];
+
+fn median_ms(mut f: impl FnMut() -> Result<()>) -> Result<f64> {
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        f()?;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    Ok(times[RUNS / 2])
+}
+
+fn python() -> PathBuf {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
+    if venv.exists() { venv } else { PathBuf::from("python3") }
+}
+
+fn duckdb_medians(archive: &Path, statements: &[&str]) -> Result<Vec<f64>> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/duckdb_queries.py");
+    let mut child = Command::new(python())
+        .arg(&script)
+        .arg(archive)
+        .arg(RUNS.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("starting Python for DuckDB (run scripts/install.sh for the venv)")?;
+    serde_json::to_writer(child.stdin.take().unwrap(), statements)?;
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        bail!("DuckDB run failed");
+    }
+    let results: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout)?;
+    Ok(results.iter().map(|r| r["median_ms"].as_f64().unwrap_or(f64::NAN)).collect())
+}
+
+fn ripgrep_ms(pattern: &str, jsonl: &Path) -> Result<f64> {
+    median_ms(|| {
+        let status = Command::new("rg")
+            .args(["--count", "--fixed-strings", "--", pattern])
+            .arg(jsonl)
+            .stdout(Stdio::null())
+            .status()
+            .context("running ripgrep (apt-get install ripgrep)")?;
+        if status.code() == Some(2) {
+            bail!("ripgrep failed");
+        }
+        Ok(())
+    })
+}
+
+fn row(what: &str, ours: f64, theirs: Option<(f64, &str)>) {
+    match theirs {
+        Some((t, who)) => println!("{what:<44} {ours:>10.1} ms  {who:<8} {t:>10.1} ms  ratio {:>6.3}", ours / t),
+        None => println!("{what:<44} {ours:>10.1} ms"),
+    }
+}
+
+fn main() -> Result<()> {
+    let archive_path = PathBuf::from(std::env::args().nth(1).context("usage: bench-query ARCHIVE [JSONL]")?);
+    let archive = Archive::open(&archive_path)?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let engine = rt.block_on(QueryEngine::open(&archive))?;
+    println!(
+        "archive {}: {} sessions, {} events; medians of {RUNS} runs\n",
+        archive_path.display(),
+        archive.manifest().counts.sessions,
+        archive.manifest().counts.events
+    );
+
+    let all = Filter::default();
+    let three: Filter = "model=gpt-5-codex slice=cli outcome=failure".parse().unwrap();
+    row("1. facets, all dimensions, unfiltered", median_ms(|| Ok(drop(rt.block_on(engine.facets(&all, 10))?)))?, None);
+    row("1. facets, all dimensions, 3-term filter", median_ms(|| Ok(drop(rt.block_on(engine.facets(&three, 10))?)))?, None);
+    let sort = Sort { column: "started_at".into(), descending: true };
+    let columns = tracelab_core::ipc::SESSION_LIST_COLUMNS;
+    row(
+        "2. first page (100) filtered, sorted",
+        median_ms(|| Ok(drop(rt.block_on(engine.sessions_page(&three, None, &sort, 0, 100, columns))?)))?,
+        None,
+    );
+    let cancel = CancelToken::new();
+    let longest = rt.block_on(engine.sql("SELECT session_id, n_events FROM sessions ORDER BY n_events DESC LIMIT 1", 1, &cancel))?;
+    let batch = &longest.batches[0];
+    let id = batch.column(0).as_any().downcast_ref::<arrow::array::StringArray>().unwrap().value(0).to_string();
+    let n = batch.column(1).as_any().downcast_ref::<arrow::array::Int64Array>().unwrap().value(0);
+    row(&format!("3. open one session ({n} events)"), median_ms(|| Ok(drop(rt.block_on(engine.session_events(&id))?)))?, None);
+
+    println!();
+    let statements: Vec<&str> = ANALYST_QUERIES.iter().map(|(_, sql)| *sql).collect();
+    let duck = duckdb_medians(&archive_path, &statements)?;
+    let mut ratios = Vec::new();
+    for ((what, sql), duck_ms) in ANALYST_QUERIES.iter().zip(duck) {
+        let ours = median_ms(|| Ok(drop(rt.block_on(engine.sql(sql, 1_000_000, &cancel))?)))?;
+        ratios.push(ours / duck_ms);
+        row(&format!("4. {what}"), ours, Some((duck_ms, "DuckDB")));
+    }
+    println!("   geometric mean ratio vs DuckDB: {:.3}", geomean(&ratios));
+
+    let jsonl = match std::env::args().nth(2) {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let p = archive_path.with_extension("jsonl");
+            if !p.exists() {
+                eprintln!("exporting {} for ripgrep (once)...", p.display());
+                let mut out = std::io::BufWriter::new(std::fs::File::create(&p)?);
+                tracelab_core::export::canonical::export(&archive, &mut out, &p, &tracelab_core::progress::Silent, &cancel)?;
+            }
+            p
+        }
+    };
+    let started = Instant::now();
+    let searcher = Searcher::open(&archive)?;
+    println!("\n   search index ready in {:.1}s (built once, then reused)", started.elapsed().as_secs_f64());
+    let mut ratios = Vec::new();
+    for (query, pattern) in SEARCHES {
+        let ours = median_ms(|| Ok(drop(searcher.search(query, None, 20)?)))?;
+        let rg = ripgrep_ms(pattern, &jsonl)?;
+        ratios.push(rg / ours);
+        row(&format!("5. search {query}"), ours, Some((rg, "ripgrep")));
+    }
+    println!("   geometric mean speed-up vs ripgrep: {:.0}x", geomean(&ratios));
+    Ok(())
+}
+
+fn geomean(values: &[f64]) -> f64 {
+    (values.iter().map(|v| v.ln()).sum::<f64>() / values.len() as f64).exp()
+}

@@ -1,0 +1,91 @@
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use tracelab_core::archive::Archive;
+use tracelab_core::progress::CancelToken;
+use tracelab_core::query::{QueryEngine, DEFAULT_ROW_LIMIT};
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Csv,
+    Json,
+    Parquet,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The archive folder.
+    archive: PathBuf,
+    /// One read-only SQL statement over the tables sessions, events, labels and the view
+    /// tool_calls. DDL, DML, COPY and SET are refused.
+    sql: String,
+    /// Output: an aligned table, CSV, a JSON array of row objects, or Parquet (needs --out).
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+    /// At most this many rows (the rest are cut off, with a note on stderr).
+    #[arg(long, default_value_t = DEFAULT_ROW_LIMIT)]
+    limit: usize,
+    /// Write the result to this file instead of standard output.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let archive = Archive::open(&args.archive)?;
+    let result = crate::runtime()?.block_on(async {
+        let engine = QueryEngine::open(&archive).await?;
+        engine.sql(&args.sql, args.limit, &CancelToken::new()).await
+    })?;
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
+        )),
+        None if matches!(args.format, OutputFormat::Parquet) => {
+            bail!("--format parquet writes a file: add --out FILE.parquet")
+        }
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+    };
+    let batches = &result.batches;
+    match args.format {
+        OutputFormat::Table => {
+            let table = arrow::util::pretty::pretty_format_batches(batches)?;
+            writeln!(out, "{}", crate::text::printable(&table.to_string()))?;
+        }
+        OutputFormat::Csv => {
+            let mut writer = arrow::csv::WriterBuilder::new().with_header(true).build(&mut out);
+            for batch in batches {
+                writer.write(batch)?;
+            }
+            if batches.is_empty() {
+                let names: Vec<&str> = result.schema.fields().iter().map(|f| f.name().as_str()).collect();
+                writeln!(out, "{}", names.join(","))?;
+            }
+        }
+        OutputFormat::Json => {
+            let mut writer = arrow::json::ArrayWriter::new(&mut out);
+            writer.write_batches(&batches.iter().collect::<Vec<_>>())?;
+            writer.finish()?;
+            if result.rows == 0 {
+                write!(out, "[]")?;
+            }
+            writeln!(out)?;
+        }
+        OutputFormat::Parquet => {
+            let mut writer = parquet::arrow::ArrowWriter::try_new(&mut out, result.schema.clone(), None)?;
+            for batch in batches {
+                writer.write(batch)?;
+            }
+            writer.close()?;
+        }
+    }
+    out.flush()?;
+    if result.truncated {
+        eprintln!(
+            "note: showing the first {} rows; raise --limit to see more",
+            result.rows
+        );
+    }
+    Ok(())
+}

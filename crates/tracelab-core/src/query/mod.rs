@@ -1,0 +1,263 @@
+//! Slicing an archive with DataFusion: one [`QueryEngine`] (a `SessionContext`) per open
+//! archive, with the `sessions`, `events` and `labels` tables over exactly the Parquet parts
+//! the manifest lists, and a `tool_calls` view. Views ask it for facet counts, pages of
+//! sessions and one session's steps under a typed [`Filter`]; the SQL console goes through
+//! [`QueryEngine::sql`], which refuses anything but reading.
+//!
+//! ```no_run
+//! # async fn demo() -> tracelab_core::Result<()> {
+//! use tracelab_core::{archive::Archive, query::{Filter, QueryEngine}};
+//! let engine = QueryEngine::open(&Archive::open("sample-data/archive")?).await?;
+//! let failing: Filter = "outcome=failure slice=ide".parse().unwrap();
+//! let facets = engine.facets(&failing, 10).await?;
+//! println!("{} failing ide sessions", facets.total);
+//! # Ok(()) }
+//! ```
+
+mod facets;
+mod filter;
+mod sql;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use arrow::array::{RecordBatch, StringArray};
+use arrow::compute::concat_batches;
+use arrow::datatypes::SchemaRef;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
+use datafusion::datasource::MemTable;
+use datafusion::error::DataFusionError;
+use datafusion::logical_expr::{col, lit, Expr, SortExpr};
+use datafusion::prelude::{DataFrame, SessionConfig, SessionContext};
+
+pub use facets::{Dimension, FacetCount, Facets};
+pub use filter::{Filter, FilterError};
+pub use sql::{SqlResult, DEFAULT_ROW_LIMIT};
+
+use crate::archive::Archive;
+use crate::error::{Error, Result};
+use crate::schema::Table;
+
+/// The `tool_calls` view: each tool call with its result, as analysts ask for it.
+const TOOL_CALLS_VIEW: &str = "CREATE VIEW tool_calls AS \
+    SELECT c.session_id, c.seq, c.timestamp, c.tool_name, c.tool_call_id, c.tool_input, \
+           c.model, c.latency_ms AS call_latency_ms, r.seq AS result_seq, \
+           r.content AS output, coalesce(r.is_error, false) AS is_error, \
+           r.latency_ms AS run_ms \
+    FROM events c LEFT JOIN events r \
+      ON r.session_id = c.session_id AND r.tool_call_id = c.tool_call_id AND r.kind = 'tool_result' \
+    WHERE c.kind = 'tool_call'";
+
+/// How a page of sessions is ordered.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Sort {
+    /// A `sessions` column.
+    pub column: String,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Sort {
+            column: "started_at".into(),
+            descending: true,
+        }
+    }
+}
+
+/// A DataFusion context over one archive.
+pub struct QueryEngine {
+    ctx: SessionContext,
+    root: PathBuf,
+}
+
+/// Turns a DataFusion error into one of ours, keeping its message (with any SQL position).
+pub(crate) fn query_error(e: DataFusionError) -> Error {
+    let message = match e {
+        DataFusionError::Context(_, inner) => inner.strip_backtrace(),
+        other => other.strip_backtrace(),
+    };
+    Error::Query { message }
+}
+
+async fn register(
+    ctx: &SessionContext,
+    table: Table,
+    schema: SchemaRef,
+    paths: Vec<PathBuf>,
+) -> Result<()> {
+    let provider: Arc<dyn datafusion::catalog::TableProvider> = if paths.is_empty() {
+        Arc::new(MemTable::try_new(schema, vec![vec![]]).map_err(query_error)?)
+    } else {
+        let urls = paths
+            .iter()
+            .map(|p| {
+                let p = p.canonicalize().map_err(|e| Error::io(p, e))?;
+                ListingTableUrl::parse(p.to_string_lossy()).map_err(query_error)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
+            .with_file_extension(".parquet")
+            .with_collect_stat(true);
+        let config = ListingTableConfig::new_with_multi_paths(urls)
+            .with_listing_options(options)
+            .with_schema(schema);
+        Arc::new(ListingTable::try_new(config).map_err(query_error)?)
+    };
+    ctx.register_table(table.name(), provider)
+        .map_err(query_error)?;
+    Ok(())
+}
+
+impl QueryEngine {
+    /// Registers the archive's tables (only the parts its manifest lists) and views.
+    pub async fn open(archive: &Archive) -> Result<QueryEngine> {
+        let mut config = SessionConfig::new()
+            .with_information_schema(true)
+            .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()));
+        let parquet = &mut config.options_mut().execution.parquet;
+        // Events are sorted by session_id: row-group statistics, page indexes and pushed-down
+        // predicates let a point lookup read a few pages instead of the whole table.
+        parquet.pushdown_filters = true;
+        parquet.reorder_filters = true;
+        parquet.enable_page_index = true;
+        let ctx = SessionContext::new_with_config(config);
+        for table in Table::ALL {
+            register(&ctx, table, table.schema(), archive.part_paths(table)).await?;
+        }
+        ctx.sql(TOOL_CALLS_VIEW).await.map_err(query_error)?;
+        Ok(QueryEngine {
+            ctx,
+            root: archive.root().to_path_buf(),
+        })
+    }
+
+    /// The DataFusion context, for callers that build their own plans.
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    pub fn root(&self) -> &std::path::Path {
+        &self.root
+    }
+
+    /// `sessions` restricted by `filter`, with label and id-set conditions resolved.
+    pub(crate) async fn filtered_sessions(
+        &self,
+        filter: &Filter,
+        session_ids: Option<&[String]>,
+    ) -> Result<DataFrame> {
+        let mut df = self.ctx.table("sessions").await.map_err(query_error)?;
+        if let Some(expr) = filter.to_expr() {
+            df = df.filter(expr).map_err(query_error)?;
+        }
+        if let Some(name) = &filter.label {
+            let labelled = self.label_session_ids(name).await?;
+            df = df.filter(in_ids(&labelled)).map_err(query_error)?;
+        }
+        if let Some(ids) = session_ids {
+            df = df.filter(in_ids(ids)).map_err(query_error)?;
+        }
+        Ok(df)
+    }
+
+    async fn label_session_ids(&self, name: &str) -> Result<Vec<String>> {
+        let df = self
+            .ctx
+            .table("labels")
+            .await
+            .and_then(|t| t.filter(col("name").eq(lit(name))))
+            .and_then(|t| t.select(vec![col("session_id")]))
+            .and_then(|t| t.distinct())
+            .map_err(query_error)?;
+        strings(df.collect().await.map_err(query_error)?, 0)
+    }
+
+    /// The ids of the sessions `filter` selects (text queries excluded: see the search module).
+    pub async fn session_ids(&self, filter: &Filter) -> Result<Vec<String>> {
+        let df = self
+            .filtered_sessions(filter, None)
+            .await?
+            .select(vec![col("session_id")])
+            .map_err(query_error)?;
+        strings(df.collect().await.map_err(query_error)?, 0)
+    }
+
+    /// Rows `[offset, offset + limit)` of the filtered sessions in `sort` order, with the
+    /// `columns` asked for (all when empty). `session_ids` further restricts (search hits).
+    pub async fn sessions_page(
+        &self,
+        filter: &Filter,
+        session_ids: Option<&[String]>,
+        sort: &Sort,
+        offset: usize,
+        limit: usize,
+        columns: &[&str],
+    ) -> Result<RecordBatch> {
+        let schema = crate::schema::sessions();
+        if schema.index_of(&sort.column).is_err() {
+            return Err(Error::Query {
+                message: format!("cannot sort by `{}`: no such sessions column", sort.column),
+            });
+        }
+        let mut df = self.filtered_sessions(filter, session_ids).await?;
+        df = df
+            .sort(vec![
+                SortExpr::new(col(sort.column.as_str()), !sort.descending, false),
+                SortExpr::new(col("session_id"), true, false),
+            ])
+            .and_then(|d| d.limit(offset, Some(limit)))
+            .map_err(query_error)?;
+        if !columns.is_empty() {
+            df = df.select_columns(columns).map_err(query_error)?;
+        }
+        let out_schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+        let batches = df.collect().await.map_err(query_error)?;
+        concat_batches(&out_schema, &batches).map_err(|e| Error::Query {
+            message: e.to_string(),
+        })
+    }
+
+    /// One session's steps in order.
+    pub async fn session_events(&self, session_id: &str) -> Result<RecordBatch> {
+        let df = self
+            .ctx
+            .table("events")
+            .await
+            .and_then(|t| t.filter(col("session_id").eq(lit(session_id))))
+            .and_then(|t| t.sort(vec![SortExpr::new(col("seq"), true, false)]))
+            .map_err(query_error)?;
+        let batches = df.collect().await.map_err(query_error)?;
+        concat_batches(&crate::schema::events(), &batches).map_err(|e| Error::Query {
+            message: e.to_string(),
+        })
+    }
+}
+
+/// `session_id IN (ids)`; an empty list selects nothing.
+pub(crate) fn in_ids(ids: &[String]) -> Expr {
+    if ids.is_empty() {
+        return lit(false);
+    }
+    col("session_id").in_list(ids.iter().map(|id| lit(id.as_str())).collect(), false)
+}
+
+/// Column `index` of every batch, as strings (nulls skipped).
+pub(crate) fn strings(batches: Vec<RecordBatch>, index: usize) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for batch in batches {
+        let column = arrow::compute::cast(batch.column(index), &arrow::datatypes::DataType::Utf8)
+            .map_err(|e| Error::Query {
+                message: e.to_string(),
+            })?;
+        let column = column
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .expect("cast to utf8");
+        out.extend(column.iter().flatten().map(str::to_string));
+    }
+    Ok(out)
+}

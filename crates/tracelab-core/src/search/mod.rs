@@ -1,0 +1,233 @@
+//! Full-text search over the steps of every session: a Tantivy index of event `content` and
+//! `tool_input`, with `session_id`, `seq`, `role`, `kind` and `tool_name` as fields.
+//!
+//! Query syntax (Tantivy's): terms (`timeout`), phrases (`"empty input"`), boolean operators
+//! (`AND`, `OR`, `NOT`, `+term`, `-term`), field scopes (`tool_name:bash`, `role:assistant`,
+//! `kind:tool_result`, `content:...`, `tool_input:...`), prefixes (`overl*`). Hits come with a
+//! snippet and the byte ranges to highlight in it, grouped by session with counts, and can
+//! be restricted to the sessions a [`crate::query::Filter`] selects.
+//!
+//! The index is rebuildable from `events` (`tracelab index --rebuild`); a missing or stale
+//! index is brought up to date before searching, so results always cover the whole archive.
+
+mod index;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermSetQuery};
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, DocId, Index, Score, SegmentReader, TantivyDocument, Term};
+
+pub use index::{stale_parts, update, SEARCH_DIR};
+
+use crate::archive::Archive;
+use crate::error::{Error, Result};
+use crate::progress::{CancelToken, Silent};
+
+/// Characters of text around a hit in a snippet.
+const SNIPPET_CHARS: usize = 160;
+
+/// One matching step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub session_id: String,
+    pub seq: i64,
+    pub role: Option<String>,
+    pub kind: Option<String>,
+    pub tool_name: Option<String>,
+    /// Which field the snippet is from: `content` or `tool_input`.
+    pub field: &'static str,
+    /// Plain text around the match (render as text, never HTML).
+    pub snippet: String,
+    /// Byte ranges of `snippet` to highlight.
+    pub highlights: Vec<(usize, usize)>,
+    pub score: f32,
+}
+
+/// A session with matching steps.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionHits {
+    pub session_id: String,
+    pub hits: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResult {
+    pub total_sessions: u64,
+    pub total_hits: u64,
+    /// The best hits, at most the limit asked for.
+    pub hits: Vec<Hit>,
+    /// Every matching session, most hits first.
+    pub sessions: Vec<SessionHits>,
+}
+
+/// An open, up-to-date index of one archive.
+pub struct Searcher {
+    index: Index,
+    reader: tantivy::IndexReader,
+    fields: index::Fields,
+    dir: std::path::PathBuf,
+}
+
+impl Searcher {
+    /// Opens the archive's index, building or updating it first if it is missing or stale.
+    pub fn open(archive: &Archive) -> Result<Searcher> {
+        let (index, _) = update(archive, false, &Silent, &CancelToken::new())?;
+        let dir = archive.root().join(SEARCH_DIR);
+        let reader = index.reader().map_err(index::tantivy_error(&dir))?;
+        Ok(Searcher {
+            index,
+            reader,
+            fields: index::schema().1,
+            dir,
+        })
+    }
+
+    fn parse(&self, text: &str) -> Result<Box<dyn Query>> {
+        let f = self.fields;
+        let mut parser = QueryParser::for_index(&self.index, vec![f.content, f.tool_input]);
+        parser.set_conjunction_by_default();
+        parser.parse_query(text).map_err(|e| Error::Query {
+            message: format!("search query {text:?}: {e}"),
+        })
+    }
+
+    /// Runs `text`, keeping only sessions in `within` when given, and returns the best `limit`
+    /// hits with snippets plus per-session counts.
+    pub fn search(&self, text: &str, within: Option<&[String]>, limit: usize) -> Result<SearchResult> {
+        let err = index::tantivy_error(&self.dir);
+        let mut query = self.parse(text)?;
+        let snippet_query = self.parse(text)?;
+        if let Some(ids) = within {
+            let terms = ids.iter().map(|id| Term::from_field_text(self.fields.session_id, id));
+            query = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query),
+                (Occur::Must, Box::new(TermSetQuery::new(terms))),
+            ]));
+        }
+        let searcher = self.reader.searcher();
+        let (top, per_session) = searcher
+            .search(
+                &query,
+                &(TopDocs::with_limit(limit.max(1)).order_by_score(), SessionCounter),
+            )
+            .map_err(&err)?;
+        let mut sessions: Vec<SessionHits> = per_session
+            .into_iter()
+            .map(|(session_id, hits)| SessionHits { session_id, hits })
+            .collect();
+        sessions.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.session_id.cmp(&b.session_id)));
+        let content = SnippetGenerator::create(&searcher, &*snippet_query, self.fields.content);
+        let tool_input = SnippetGenerator::create(&searcher, &*snippet_query, self.fields.tool_input);
+        let (mut content, mut tool_input) = (content.map_err(&err)?, tool_input.map_err(&err)?);
+        content.set_max_num_chars(SNIPPET_CHARS);
+        tool_input.set_max_num_chars(SNIPPET_CHARS);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top.into_iter().take(limit) {
+            hits.push(self.hit(&searcher, address, score, &content, &tool_input)?);
+        }
+        Ok(SearchResult {
+            total_sessions: sessions.len() as u64,
+            total_hits: sessions.iter().map(|s| s.hits).sum(),
+            hits,
+            sessions,
+        })
+    }
+
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        score: Score,
+        content: &SnippetGenerator,
+        tool_input: &SnippetGenerator,
+    ) -> Result<Hit> {
+        let f = self.fields;
+        let doc: TantivyDocument = searcher.doc(address).map_err(index::tantivy_error(&self.dir))?;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str().map(str::to_string));
+        let mut snippet = content.snippet_from_doc(&doc);
+        let mut field = "content";
+        if snippet.highlighted().is_empty() {
+            let other = tool_input.snippet_from_doc(&doc);
+            if !other.highlighted().is_empty() || snippet.fragment().is_empty() {
+                snippet = other;
+                field = "tool_input";
+            }
+        }
+        Ok(Hit {
+            session_id: text(f.session_id).unwrap_or_default(),
+            seq: doc.get_first(f.seq).and_then(|v| v.as_i64()).unwrap_or_default(),
+            role: text(f.role),
+            kind: text(f.kind),
+            tool_name: text(f.tool_name),
+            field,
+            snippet: snippet.fragment().to_string(),
+            highlights: snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+            score,
+        })
+    }
+}
+
+/// Counts matching steps per session, reading `session_id` term ordinals from the fast field.
+struct SessionCounter;
+
+struct SegmentSessionCounter {
+    column: Option<tantivy::columnar::StrColumn>,
+    counts: HashMap<u64, u64>,
+}
+
+impl Collector for SessionCounter {
+    type Fruit = HashMap<String, u64>;
+    type Child = SegmentSessionCounter;
+
+    fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
+        Ok(SegmentSessionCounter {
+            column: reader.fast_fields().str("session_id")?,
+            counts: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut all = HashMap::new();
+        for fruit in fruits {
+            for (id, n) in fruit {
+                *all.entry(id).or_default() += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentSessionCounter {
+    type Fruit = HashMap<String, u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(column) = &self.column {
+            for ord in column.term_ords(doc) {
+                *self.counts.entry(ord).or_default() += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let Some(column) = self.column else {
+            return HashMap::new();
+        };
+        let mut out = HashMap::with_capacity(self.counts.len());
+        let mut text = String::new();
+        for (ord, n) in self.counts {
+            text.clear();
+            if column.ord_to_str(ord, &mut text).unwrap_or(false) {
+                out.insert(text.clone(), n);
+            }
+        }
+        out
+    }
+}
