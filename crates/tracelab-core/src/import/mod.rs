@@ -57,6 +57,9 @@ pub use input::SourceFile;
 const SEGMENT_SESSIONS: usize = 20_000;
 /// Events per segment, for imports of very long sessions.
 const SEGMENT_EVENTS: usize = 500_000;
+/// Text per segment (contents, tool inputs, attributes), so that sessions with big steps
+/// still leave an import in bounded memory (a few times this, once parsed).
+const SEGMENT_TEXT_BYTES: usize = 96 << 20;
 
 /// The input formats `import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -483,13 +486,18 @@ fn existing_session_ids(archive: &Archive) -> Result<HashSet<String>> {
 struct SegmentBuffer {
     trajectories: Vec<Trajectory>,
     events: usize,
+    text_bytes: usize,
 }
 
 impl SegmentBuffer {
     fn push(&mut self, append: &mut Append, t: Trajectory) -> Result<()> {
         self.events += t.events.len();
+        self.text_bytes += text_bytes(&t);
         self.trajectories.push(t);
-        if self.trajectories.len() >= SEGMENT_SESSIONS || self.events >= SEGMENT_EVENTS {
+        if self.trajectories.len() >= SEGMENT_SESSIONS
+            || self.events >= SEGMENT_EVENTS
+            || self.text_bytes >= SEGMENT_TEXT_BYTES
+        {
             self.flush(append)?;
         }
         Ok(())
@@ -500,8 +508,31 @@ impl SegmentBuffer {
             append.write_segment(std::mem::take(&mut self.trajectories))?;
         }
         self.events = 0;
+        self.text_bytes = 0;
         Ok(())
     }
+}
+
+/// About how many bytes of text a session holds.
+fn text_bytes(t: &Trajectory) -> usize {
+    fn value(v: &serde_json::Value) -> usize {
+        match v {
+            serde_json::Value::String(s) => s.len() + 8,
+            serde_json::Value::Array(items) => items.iter().map(value).sum::<usize>() + 8,
+            serde_json::Value::Object(map) => {
+                map.iter().map(|(k, v)| k.len() + value(v)).sum::<usize>() + 8
+            }
+            _ => 8,
+        }
+    }
+    let text = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+    t.session.attributes.as_ref().map_or(0, value)
+        + t.events
+            .iter()
+            .map(|e| {
+                64 + text(&e.content) + text(&e.tool_input) + e.attributes.as_ref().map_or(0, value)
+            })
+            .sum::<usize>()
 }
 
 /// Parses one source already in memory, as the import pipeline would (for tests, fuzzing
