@@ -609,7 +609,11 @@ fn no_source_key_is_missing_from_the_archive() {
                 }
             }
         }
-        let mapped: BTreeSet<String> = column_keys(&format).iter().map(|k| k.to_string()).collect();
+        let mapped: BTreeSet<String> = column_keys(&format)
+            .iter()
+            .chain(tracelab_core::import::steps::CHAT_KEYS)
+            .map(|k| k.to_string())
+            .collect();
         let missing: Vec<String> = source_keys(&path)
             .into_iter()
             .filter(|k| !archived.contains(k) && !mapped.contains(k))

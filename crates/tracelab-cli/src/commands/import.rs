@@ -100,34 +100,17 @@ fn render(s: &ImportSummary, into: &std::path::Path) -> String {
                 .unwrap_or(0)
         };
         let w: Vec<usize> = (0..5).map(width).collect();
+        let line = |cells: [&str; 5]| {
+            let mut l = format!("  {:<w$}", cells[0], w = w[0]);
+            for (cell, w) in cells.iter().zip(&w).skip(1) {
+                l.push_str(&format!("  {cell:>w$}"));
+            }
+            l + "\n"
+        };
         out.push('\n');
-        out.push_str(&format!(
-            "  {:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}  {:>w4$}\n",
-            header[0],
-            header[1],
-            header[2],
-            header[3],
-            header[4],
-            w0 = w[0],
-            w1 = w[1],
-            w2 = w[2],
-            w3 = w[3],
-            w4 = w[4]
-        ));
+        out.push_str(&line(header));
         for r in &rows {
-            out.push_str(&format!(
-                "  {:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}  {:>w4$}\n",
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                w0 = w[0],
-                w1 = w[1],
-                w2 = w[2],
-                w3 = w[3],
-                w4 = w[4]
-            ));
+            out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
         }
         out.push('\n');
     }

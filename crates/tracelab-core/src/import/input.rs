@@ -606,19 +606,13 @@ impl Reader {
     }
 
     fn zip(&mut self, path: &Path, explicit: bool) -> Result<()> {
-        let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-        let size = bytes.len() as u64;
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let uri = path.display().to_string();
-        let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
+        let mut archive = match zip::ZipArchive::new(file) {
             Ok(a) => a,
             Err(e) => {
                 let raw = fs::read(path).map_err(|e| Error::io(path, e))?;
-                let file = super::SourceFile::new(path, raw);
-                let parsed = Parsed::unreadable(
-                    &file,
-                    super::Rejection::new("bad_bundle", format!("not a readable zip: {e}")),
-                );
-                return self.rejected_source(&uri, parsed, &file.bytes, size);
+                return self.bad_bundle(&uri, format!("not a readable zip: {e}"), &raw);
             }
         };
         let mut entries = 0;
@@ -642,17 +636,7 @@ impl Reader {
             let entry_uri = format!("{uri}!{name}");
             match result {
                 Ok(buf) => self.entry(&entry_uri, Path::new(&name), buf)?,
-                Err(e) => {
-                    let file = super::SourceFile::new(&name, Vec::new());
-                    let mut parsed = Parsed::default();
-                    parsed.reject(
-                        &entry_uri,
-                        None,
-                        super::Rejection::new("bad_bundle", format!("unreadable zip entry: {e}")),
-                        &file.bytes,
-                    );
-                    self.rejected_source(&entry_uri, parsed, &[], 0)?;
-                }
+                Err(e) => self.bad_bundle(&entry_uri, format!("unreadable zip entry: {e}"), &[])?,
             }
         }
         if entries == 0 && explicit {
@@ -697,14 +681,14 @@ impl Reader {
     }
 
     fn bad_tar(&mut self, uri: &str, e: String) -> Result<()> {
+        self.bad_bundle(uri, format!("unreadable tar.gz: {e}"), &[])
+    }
+
+    /// A bundle or entry that cannot be read: one quarantined record naming it.
+    fn bad_bundle(&mut self, uri: &str, message: String, raw: &[u8]) -> Result<()> {
         let mut parsed = Parsed::default();
-        parsed.reject(
-            uri,
-            None,
-            super::Rejection::new("bad_bundle", format!("unreadable tar.gz: {e}")),
-            &[],
-        );
-        self.rejected_source(uri, parsed, &[], 0)
+        parsed.reject(uri, None, super::Rejection::new("bad_bundle", message), raw);
+        self.rejected_source(uri, parsed, raw, raw.len() as u64)
     }
 
     /// A source that is nothing but one quarantined record.
@@ -733,16 +717,9 @@ impl Reader {
         }
         let (name, bytes) = if n.ends_with(".gz") {
             let mut out = Vec::new();
-            let mut gz = flate2::read::MultiGzDecoder::new(Cursor::new(bytes));
+            let mut gz = flate2::read::MultiGzDecoder::new(Cursor::new(&bytes[..]));
             if let Err(e) = gz.read_to_end(&mut out) {
-                let mut parsed = Parsed::default();
-                parsed.reject(
-                    uri,
-                    None,
-                    super::Rejection::new("bad_bundle", format!("unreadable gzip entry: {e}")),
-                    &[],
-                );
-                return self.rejected_source(uri, parsed, &[], 0);
+                return self.bad_bundle(uri, format!("unreadable gzip entry: {e}"), &bytes);
             }
             (name.with_file_name(&n[..n.len() - 3]), out)
         } else {

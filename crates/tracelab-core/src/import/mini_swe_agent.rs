@@ -17,21 +17,13 @@ use super::steps::{run_scoped_id, stem, usage, Steps};
 use super::{Parsed, SourceFile};
 use crate::record::Session;
 
+/// Source keys that become columns, besides the chat keys of [`super::steps::CHAT_KEYS`].
 pub const COLUMN_KEYS: &[&str] = &[
     "messages",
     "instance_id",
     "mini_version",
     "model_name",
     "instance_cost",
-    "role",
-    "content",
-    "tool_calls",
-    "tool_call_id",
-    "id",
-    "type",
-    "function",
-    "name",
-    "arguments",
     "model",
     "prompt_tokens",
     "completion_tokens",

@@ -22,17 +22,9 @@ use super::{Parsed, SourceFile};
 use crate::record::Session;
 
 /// Keys that become columns.
+/// Source keys that become columns, besides the chat keys of [`super::steps::CHAT_KEYS`].
 pub const COLUMN_KEYS: &[&str] = &[
     "history",
-    "role",
-    "content",
-    "tool_calls",
-    "tool_call_id",
-    "id",
-    "type",
-    "function",
-    "name",
-    "arguments",
     "action",
     "model_stats",
     "tokens_sent",

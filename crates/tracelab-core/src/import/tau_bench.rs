@@ -15,21 +15,8 @@ use super::steps::{stem, Steps};
 use super::{Parsed, Rejection, SourceFile};
 use crate::record::{Session, Trajectory};
 
-pub const COLUMN_KEYS: &[&str] = &[
-    "task_id",
-    "trial",
-    "reward",
-    "traj",
-    "role",
-    "content",
-    "tool_calls",
-    "tool_call_id",
-    "id",
-    "type",
-    "function",
-    "name",
-    "arguments",
-];
+/// Source keys that become columns, besides the chat keys of [`super::steps::CHAT_KEYS`].
+pub const COLUMN_KEYS: &[&str] = &["task_id", "trial", "reward", "traj"];
 
 /// Domains τ-bench names its result files after.
 const DOMAINS: &[&str] = &["airline", "retail", "telecom", "mock"];
