@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -245,4 +246,33 @@ fn a_killed_import_leaves_the_archive_as_it_was() {
             assert_eq!(before, after, "killed after {delay_ms} ms");
         }
     }
+}
+
+/// The real fixtures of every format through the binary: a table per source format, and the
+/// same folder again is a no-op.
+#[test]
+fn importing_real_agent_traces_prints_a_table_per_format() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/traces");
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("traces");
+    let run = tracelab(&["import", s(&fixtures), "--into", s(&archive)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for needle in [
+        "format",
+        "claude-code",
+        "codex",
+        "swe-agent",
+        "openhands",
+        "inspect-ai",
+        "otel",
+        "total",
+        "quarantine/",
+    ] {
+        assert!(run.stdout.contains(needle), "{needle}: {}", run.stdout);
+    }
+    let first = tracelab_json(&["info", s(&archive), "--json"]);
+    let again = tracelab_json(&["import", s(&fixtures), "--into", s(&archive), "--json"]);
+    assert_eq!(again["sessions"], 0);
+    assert_eq!(again["quarantined"], 0);
+    assert_eq!(tracelab_json(&["info", s(&archive), "--json"]), first);
 }

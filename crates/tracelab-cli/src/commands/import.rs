@@ -148,6 +148,13 @@ fn render(s: &ImportSummary, into: &std::path::Path) -> String {
             }
         ));
     }
+    let empty = s.skipped.iter().filter(|k| k.reason == "empty").count();
+    if empty > 0 {
+        out.push_str(&format!(
+            "Skipped {} empty file(s).\n",
+            thousands(empty as u64)
+        ));
+    }
     if s.outcomes_applied > 0 {
         out.push_str(&format!(
             "Outcomes from reports or --outcomes: {} session(s).\n",

@@ -432,6 +432,16 @@ impl Reader {
             .take(HEAD)
             .read_to_end(&mut head)
             .map_err(|e| Error::io(logical, e))?;
+        if (head.len() as u64) < HEAD && head.iter().all(u8::is_ascii_whitespace) {
+            // An empty file holds no record: reported, not an error.
+            return self.pass(
+                Output::Skipped(Skipped {
+                    uri: uri.into(),
+                    reason: "empty".into(),
+                }),
+                counted.read,
+            );
+        }
         let format = match self.format {
             Format::Auto => detect::detect(logical, &head),
             forced => Some(forced),

@@ -103,10 +103,11 @@ impl Format {
         Format::TauBench,
     ];
 
-    /// The name used by `--format`, `source_format` and the summary.
+    /// The name used by `--format`, `source_format` and the summary (`unreadable` for a
+    /// source whose format was never known: a bundle or entry that could not be opened).
     pub fn name(self) -> &'static str {
         match self {
-            Format::Auto => "auto",
+            Format::Auto => "unreadable",
             Format::Canonical => "canonical",
             Format::Parquet => "parquet",
             Format::ClaudeCode => "claude-code",
@@ -220,7 +221,7 @@ pub struct FormatSummary {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Skipped {
     pub uri: String,
-    /// `already_imported` (its sha256 is in the manifest) or `not_a_trace`.
+    /// `already_imported` (its sha256 is in the manifest), `not_a_trace` or `empty`.
     pub reason: String,
 }
 
