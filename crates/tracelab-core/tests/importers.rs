@@ -625,3 +625,37 @@ fn no_source_key_is_missing_from_the_archive() {
         );
     }
 }
+
+#[test]
+fn claude_code_sub_agents_join_their_parent_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("-w-proj");
+    fs::create_dir_all(project.join("S1/subagents")).unwrap();
+    let line = |uuid: &str, parent: &str, sidechain: bool, text: &str| {
+        format!(
+            "{{\"type\":\"user\",\"uuid\":\"{uuid}\",\"parentUuid\":{parent},\"isSidechain\":{sidechain},\"sessionId\":\"S1\",\"version\":\"2.1.0\",\"message\":{{\"role\":\"user\",\"content\":\"{text}\"}}}}\n"
+        )
+    };
+    fs::write(project.join("S1.jsonl"), line("a", "null", false, "main")).unwrap();
+    fs::write(
+        project.join("S1/subagents/agent-x.jsonl"),
+        line("b", "\"a\"", true, "newer sub-agent"),
+    )
+    .unwrap();
+    fs::write(
+        project.join("agent-y.jsonl"),
+        line("c", "\"a\"", true, "older sub-agent"),
+    )
+    .unwrap();
+    let (summary, all) = import(&[dir.path().to_path_buf()]);
+    assert_eq!((all.len(), summary.sources.len()), (1, 1), "{summary:?}");
+    let t = &all[0];
+    assert_eq!(t.session.session_id, "S1");
+    let texts: Vec<&str> = t
+        .events
+        .iter()
+        .filter_map(|e| e.content.as_deref())
+        .collect();
+    assert_eq!(texts, ["main", "newer sub-agent", "older sub-agent"]);
+    assert_eq!(t.events[1].parent_id.as_deref(), Some("a"));
+}
