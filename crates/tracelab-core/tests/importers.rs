@@ -659,3 +659,22 @@ fn claude_code_sub_agents_join_their_parent_session() {
     assert_eq!(texts, ["main", "newer sub-agent", "older sub-agent"]);
     assert_eq!(t.events[1].parent_id.as_deref(), Some("a"));
 }
+
+#[test]
+fn another_archive_imports_segment_by_segment() {
+    use tracelab_core::sample::{generate, SampleOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source");
+    let options = SampleOptions {
+        sessions: 50,
+        seed: 3,
+    };
+    generate(&source, options, &Silent, &CancelToken::new()).unwrap();
+    let (summary, all) = import(std::slice::from_ref(&source));
+    assert_eq!((all.len(), summary.quarantined), (50, 0));
+    assert_eq!(summary.by_format["parquet"].files, 1);
+    let original = Archive::open(&source).unwrap();
+    let mut expected: Vec<Trajectory> = original.trajectories().flat_map(|s| s.unwrap()).collect();
+    expected.sort_by(|a, b| a.session.session_id.cmp(&b.session.session_id));
+    assert_eq!(all, expected);
+}
