@@ -678,3 +678,35 @@ fn another_archive_imports_segment_by_segment() {
     expected.sort_by(|a, b| a.session.session_id.cmp(&b.session.session_id));
     assert_eq!(all, expected);
 }
+
+#[test]
+fn lines_of_tens_of_megabytes_import_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "x".repeat(24 << 20);
+    let canonical = dir.path().join("big.jsonl");
+    fs::write(
+        &canonical,
+        format!(
+            "{{\"session_id\":\"big\",\"events\":[{{\"role\":\"tool\",\"content\":\"{big}\"}}]}}\n{{\"session_id\":\"small\"}}\n"
+        ),
+    )
+    .unwrap();
+    let claude = dir.path().join("c1.jsonl");
+    fs::write(
+        &claude,
+        format!("{{\"type\":\"user\",\"uuid\":\"u\",\"sessionId\":\"c1\",\"message\":{{\"role\":\"user\",\"content\":\"{big}\"}}}}\n"),
+    )
+    .unwrap();
+    let (summary, all) = import(&[canonical, claude]);
+    assert_eq!((all.len(), summary.quarantined), (3, 0));
+    let big_session = all.iter().find(|t| t.session.session_id == "big").unwrap();
+    assert_eq!(
+        big_session.events[0].content.as_deref().map(str::len),
+        Some(24 << 20)
+    );
+    let c1 = all.iter().find(|t| t.session.session_id == "c1").unwrap();
+    assert_eq!(
+        c1.events[0].content.as_deref().map(str::len),
+        Some(24 << 20)
+    );
+}

@@ -31,6 +31,17 @@ pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
         if let Some(format) = detect_line(&first) {
             return Some(format);
         }
+    } else if body.starts_with('{') && !body.contains('\n') {
+        // A first line longer than the head (JSONL with a line of many MiB): its opening keys.
+        if has("\"session_id\"") {
+            return Some(Format::Canonical);
+        }
+        if has("\"sessionId\"") && (has("\"uuid\"") || has("\"parentUuid\"")) {
+            return Some(Format::ClaudeCode);
+        }
+        if has("\"payload\"") && (has("\"session_meta\"") || has("\"response_item\"")) {
+            return Some(Format::Codex);
+        }
     }
     if has("\"resourceSpans\"") || has("\"spanContext\"") || has("\"traceId\"") && has("\"spanId\"")
     {
