@@ -74,6 +74,14 @@ pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
     None
 }
 
+/// True when a file's first line is a whole JSON object and more follows: JSONL.
+pub fn is_jsonl(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(super::json::trim_bom(head));
+    let body = text.trim_start();
+    body.contains('\n') && first_line_object(body).is_some()
+        || body.starts_with('{') && !body.contains('\n') && head.len() as u64 >= 1 << 20
+}
+
 /// The first line as a JSON object, when it is one complete object (JSONL).
 fn first_line_object(body: &str) -> Option<serde_json::Map<String, Value>> {
     let line = body.lines().next()?;

@@ -465,7 +465,7 @@ impl Reader {
                 bytes,
             );
         };
-        if format.is_line_based() {
+        if format.is_line_based(&head) {
             if !self.known.is_empty() {
                 let sha = prehash()?;
                 if self.known.contains(&sha) {

@@ -122,9 +122,14 @@ impl Format {
     }
 
     /// Formats read line by line (one session per line), streamed in batches of lines;
-    /// the others are read a source at a time.
-    fn is_line_based(self) -> bool {
-        matches!(self, Format::Canonical)
+    /// the others are read a source at a time. OpenHands is streamed when the source is
+    /// JSONL (`output.jsonl`), `head` being its first bytes.
+    fn is_line_based(self, head: &[u8]) -> bool {
+        match self {
+            Format::Canonical => true,
+            Format::OpenHands => detect::is_jsonl(head),
+            _ => false,
+        }
     }
 }
 
@@ -585,6 +590,7 @@ pub(crate) fn parse_lines(format: Format, uri: &str, first: u64, bytes: &[u8], o
                 )),
                 Ok(text) => match format {
                     Format::Canonical => canonical::parse_line(text, &format!("{uri}:{number}")),
+                    Format::OpenHands => openhands::parse_line(text, uri),
                     other => Err(Rejection::new(
                         "unsupported",
                         format!("{} is not a line format", other.name()),

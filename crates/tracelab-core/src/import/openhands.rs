@@ -109,8 +109,28 @@ pub fn parse(files: &[SourceFile]) -> Parsed {
     parsed
 }
 
+/// One line of an `output.jsonl` (streamed by the import pipeline, a batch of lines at a
+/// time, so evaluation outputs of any size import in bounded memory).
+pub fn parse_line(text: &str, uri: &str) -> Result<Trajectory, super::Rejection> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(v @ Value::Object(_)) => Ok(instance_at(std::path::Path::new(uri), &v)),
+        Ok(_) => Err(super::Rejection::new(
+            "malformed_json",
+            "an output.jsonl line must be a JSON object",
+        )),
+        Err(e) => Err(super::Rejection::new(
+            "malformed_json",
+            format!("malformed JSON: {e}"),
+        )),
+    }
+}
+
 /// One `output.jsonl` record (or a stringified state file).
 fn instance(file: &SourceFile, v: &Value) -> Trajectory {
+    instance_at(&file.path, v)
+}
+
+fn instance_at(path: &std::path::Path, v: &Value) -> Trajectory {
     let id = str_at(v, "instance_id")
         .or_else(|| {
             let issue = at(v, "issue")?;
@@ -121,9 +141,9 @@ fn instance(file: &SourceFile, v: &Value) -> Trajectory {
                 str_at(issue, "number")?
             ))
         })
-        .unwrap_or_else(|| stem(&file.path));
+        .unwrap_or_else(|| stem(path));
     let mut session = Session {
-        session_id: run_scoped_id(&file.path, &id),
+        session_id: run_scoped_id(path, &id),
         task_id: Some(id),
         harness: Some("openhands".into()),
         model: str_at(v, "metadata.llm_config.model").or_else(|| str_at(v, "metadata.llm.model")),
