@@ -1,8 +1,8 @@
 //! Codex CLI rollouts (`~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`): lines of
 //! `{timestamp, type, payload}`. A file is a session.
 //!
-//! - `session_meta`: `id` → session id, `cli_version` → `harness_version`; the rest (cwd,
-//!   instructions, originator, ...) into the session's attributes.
+//! - `session_meta`: `id` → session id, `cli_version` → `harness_version`; it is kept as the
+//!   first event (content: the instructions; cwd, originator, ... in its attributes).
 //! - `turn_context`: `model` → `model`; `approval_policy`, `sandbox_policy`, `effort`
 //!   (reasoning effort) and `summary` → `config`. Kept as events too, in order.
 //! - `response_item`: `message` → `message`; `function_call` / `custom_tool_call` / `local_shell_call` →
@@ -54,26 +54,19 @@ pub fn parse(files: &[SourceFile]) -> Parsed {
             harness: Some("codex".into()),
             ..Session::default()
         };
-        let mut attributes: Option<Value> = None;
         let mut lines = 0;
         json::each_object(file, &mut parsed, |obj, _| {
             lines += 1;
-            line(&obj, &mut steps, &mut session, &mut attributes);
+            line(&obj, &mut steps, &mut session);
         });
         if lines > 0 {
-            session.attributes = attributes;
             parsed.trajectories.push(steps.finish(session));
         }
     }
     parsed
 }
 
-fn line(
-    obj: &Map<String, Value>,
-    steps: &mut Steps,
-    session: &mut Session,
-    attributes: &mut Option<Value>,
-) {
+fn line(obj: &Map<String, Value>, steps: &mut Steps, session: &mut Session) {
     let ty = obj.get("type").and_then(Value::as_str).unwrap_or("");
     let empty = Value::Object(Map::new());
     let payload = obj.get("payload").unwrap_or(&empty);
@@ -214,7 +207,6 @@ fn line(
         e.timestamp = time;
         json::put(&mut e.attributes, "", line_rest.clone());
     }
-    let _ = attributes;
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@
 //!   stored as **Python-repr strings**: each string is kept as one event of kind `repr`; a
 //!   session never fails for it.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::json::{self, at, float_at, int_at, rest, str_at, text_of};
 use super::outcomes;
@@ -280,7 +280,7 @@ fn event(steps: &mut Steps, e: &Value) {
     let role = role_of(source.as_deref());
     let mut mapped: Vec<&str> = vec!["id", "timestamp", "cause"];
     if let Some(kind) = str_at(e, "kind") {
-        v1_event(steps, e, obj, &kind, role, &mut mapped);
+        v1_event(steps, e, &kind, role, &mut mapped);
     } else if let Some(action) = str_at(e, "action") {
         mapped.extend(["action", "args"]);
         let args = at(e, "args");
@@ -364,14 +364,7 @@ fn event(steps: &mut Steps, e: &Value) {
     json::put(&mut ev.attributes, "", extra);
 }
 
-fn v1_event(
-    steps: &mut Steps,
-    e: &Value,
-    obj: &Map<String, Value>,
-    kind: &str,
-    role: Option<&str>,
-    mapped: &mut Vec<&str>,
-) {
+fn v1_event(steps: &mut Steps, e: &Value, kind: &str, role: Option<&str>, mapped: &mut Vec<&str>) {
     match kind {
         "ActionEvent" => {
             let thought = at(e, "thought")
@@ -430,7 +423,6 @@ fn v1_event(
             mapped.push("kind");
         }
     }
-    let _ = obj;
 }
 
 #[cfg(test)]

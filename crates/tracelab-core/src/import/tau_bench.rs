@@ -9,7 +9,7 @@ use std::fmt;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::json::{self, at, rest, str_at};
+use super::json::{at, rest, str_at};
 use super::outcomes::from_reward;
 use super::steps::{stem, Steps};
 use super::{Parsed, Rejection, SourceFile};
@@ -55,8 +55,6 @@ pub fn parse(files: &[SourceFile]) -> Parsed {
         }
         if let Err(e) = result {
             // What was read stays imported; the rest of the file is quarantined as it is.
-            let from = parsed.trajectories.len();
-            let _ = from;
             parsed.reject(
                 &file.uri,
                 Some(e.line() as u64),
@@ -94,7 +92,6 @@ fn session(file_stem: &str, index: usize, v: &Value) -> Trajectory {
             .and_then(|o| rest(o, &["traj", "task_id", "reward"])),
         ..Session::default()
     };
-    let _ = json::at;
     steps.finish(session)
 }
 
