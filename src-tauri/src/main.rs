@@ -7,6 +7,7 @@
 
 mod commands;
 mod error;
+mod import;
 mod state;
 
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ const BUNDLED_SAMPLE: &str = "sample-archive";
 fn main() {
     tauri::Builder::default()
         .manage(AppState::default())
+        .manage(import::ImportJobs::default())
         .menu(|app| {
             let file = Submenu::with_items(
                 app,
@@ -57,6 +59,10 @@ fn main() {
             commands::open_archive,
             commands::choose_archive,
             commands::session_rows,
+            import::choose_import_files,
+            import::choose_import_folder,
+            import::import_traces,
+            import::cancel_import,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

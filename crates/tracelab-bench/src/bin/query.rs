@@ -12,7 +12,7 @@
 //!
 //! ```sh
 //! target/bench-fast/tracelab gen-sample --out /tmp/bench --sessions 1000000
-//! cargo run --profile bench-fast -p tracelab-bench --bin bench-query -- /tmp/bench
+//! cargo run --profile bench-fast -p tracelab-bench --bin query -- /tmp/bench
 //! ```
 
 use std::path::{Path, PathBuf};

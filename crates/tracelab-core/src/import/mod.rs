@@ -2,47 +2,174 @@
 //! its reason, and the summary reconciles: `records_read = imported + quarantined`.
 //! The whole import is one [`Append`](crate::archive::Append): it becomes visible at the end,
 //! or not at all.
+//!
+//! The work is a pipeline in bounded memory: one thread reads the inputs (files, folders,
+//! `.gz`, `.zip`, `.tar.gz`), hashes them and decides their format ([`detect`]); parser
+//! threads, one per core, turn them into sessions (one file per format below); the calling
+//! thread puts the results back in input order, drops duplicate ids into quarantine and
+//! writes segments. A file whose sha256 the archive already lists is skipped: importing the
+//! same file twice is a no-op.
+//!
+//! ```no_run
+//! use tracelab_core::archive::Archive;
+//! use tracelab_core::import::{import_with, ImportOptions};
+//! use tracelab_core::progress::{CancelToken, Silent};
+//! let mut archive = Archive::open_or_create("traces.tlab")?;
+//! let summary = import_with(&mut archive, &["~/.claude/projects".into()],
+//!     &ImportOptions::default(), &Silent, &CancelToken::new())?;
+//! println!("{} sessions imported", summary.sessions);
+//! # Ok::<(), tracelab_core::Error>(())
+//! ```
 
 pub mod canonical;
+pub mod claude_code;
+pub mod codex;
+pub mod detect;
+mod input;
+pub mod inspect;
+pub mod json;
+pub mod mini_swe_agent;
+pub mod openhands;
+pub mod otel;
+pub mod outcomes;
+pub mod parquet;
+pub mod steps;
+pub mod swe_agent;
+pub mod tau_bench;
 
 use std::collections::{BTreeMap, HashSet};
-use std::fs::{self, File};
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use arrow::array::{Array, StringArray};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::archive::{Append, Archive, Counts, SourceRecord};
 use crate::error::{Error, Result};
 use crate::progress::{CancelToken, Progress};
-use crate::quarantine::QuarantineRecord;
+use crate::quarantine::{QuarantineRecord, QuarantineWriter, QUARANTINE_DIR};
 use crate::record::Trajectory;
 use crate::schema::Table;
+
+pub use input::SourceFile;
 
 /// Sessions per segment written by an import; bounds memory to one segment's worth.
 const SEGMENT_SESSIONS: usize = 20_000;
 /// Events per segment, for imports of very long sessions.
 const SEGMENT_EVENTS: usize = 500_000;
+/// Text per segment (contents, tool inputs, attributes), so that sessions with big steps
+/// still leave an import in bounded memory (a few times this, once parsed).
+const SEGMENT_TEXT_BYTES: usize = 96 << 20;
 
 /// The input formats `import` reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     /// Decide from each file's content.
     Auto,
     /// Tracelab canonical JSONL.
     Canonical,
+    /// Another Tracelab archive (its Parquet parts).
+    Parquet,
+    /// Claude Code session JSONL.
+    ClaudeCode,
+    /// Codex CLI rollout JSONL.
+    Codex,
+    /// SWE-agent `.traj`.
+    SweAgent,
+    /// mini-swe-agent `.traj.json`.
+    MiniSweAgent,
+    /// OpenHands event streams, `output.jsonl`, SDK conversation folders.
+    OpenHands,
+    /// Inspect AI logs (`.json`, `.eval`).
+    Inspect,
+    /// OpenTelemetry GenAI / OpenInference spans.
+    Otel,
+    /// τ-bench result arrays.
+    TauBench,
+}
+
+impl Format {
+    /// Every concrete format, in the order `--help` lists them.
+    pub const ALL: [Format; 10] = [
+        Format::Canonical,
+        Format::Parquet,
+        Format::ClaudeCode,
+        Format::Codex,
+        Format::SweAgent,
+        Format::MiniSweAgent,
+        Format::OpenHands,
+        Format::Inspect,
+        Format::Otel,
+        Format::TauBench,
+    ];
+
+    /// The name used by `--format`, `source_format` and the summary (`unreadable` for a
+    /// source whose format was never known: a bundle or entry that could not be opened).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Auto => "unreadable",
+            Format::Canonical => "canonical",
+            Format::Parquet => "parquet",
+            Format::ClaudeCode => "claude-code",
+            Format::Codex => "codex",
+            Format::SweAgent => "swe-agent",
+            Format::MiniSweAgent => "mini-swe-agent",
+            Format::OpenHands => "openhands",
+            Format::Inspect => "inspect-ai",
+            Format::Otel => "otel",
+            Format::TauBench => "tau-bench",
+        }
+    }
+
+    /// Formats read line by line (one session per line), streamed in batches of lines;
+    /// the others are read a source at a time. OpenHands is streamed when the source is
+    /// JSONL (`output.jsonl`), `head` being its first bytes.
+    fn is_line_based(self, head: &[u8]) -> bool {
+        match self {
+            Format::Canonical => true,
+            Format::OpenHands => detect::is_jsonl(head),
+            _ => false,
+        }
+    }
 }
 
 impl FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s {
-            "auto" => Ok(Format::Auto),
-            "canonical" => Ok(Format::Canonical),
-            other => Err(format!("unknown format `{other}` (known: auto, canonical)")),
+        let s = s.to_ascii_lowercase();
+        let alias = match s.as_str() {
+            "auto" => Some(Format::Auto),
+            "claude" => Some(Format::ClaudeCode),
+            "codex-cli" => Some(Format::Codex),
+            "inspect" => Some(Format::Inspect),
+            "openinference" | "opentelemetry" => Some(Format::Otel),
+            "tau" | "tau2-bench" => Some(Format::TauBench),
+            "mini" => Some(Format::MiniSweAgent),
+            _ => None,
+        };
+        alias
+            .or_else(|| Format::ALL.into_iter().find(|f| f.name() == s))
+            .ok_or_else(|| {
+                let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!("unknown format `{s}` (known: auto, {})", known.join(", "))
+            })
+    }
+}
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// `Auto` decides per file from its content; anything else forces that format.
+    pub format: Format,
+    /// A CSV or JSONL file of `session_id` or `task_id` with `outcome` and/or `score`.
+    pub outcomes: Option<PathBuf>,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            format: Format::Auto,
+            outcomes: None,
         }
     }
 }
@@ -63,6 +190,46 @@ impl Rejection {
     }
 }
 
+/// What a parser made of one source: sessions, and the records it could not read.
+/// Every element of both is one record read.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub trajectories: Vec<Trajectory>,
+    pub rejected: Vec<QuarantineRecord>,
+}
+
+impl Parsed {
+    /// Quarantines a record of `uri` (a line number when the source has lines).
+    pub fn reject(&mut self, uri: &str, line: Option<u64>, r: Rejection, raw: &[u8]) {
+        self.rejected
+            .push(QuarantineRecord::new(uri, line, &r.kind, r.message, raw));
+    }
+
+    /// A whole source that could not be read at all.
+    pub fn unreadable(file: &SourceFile, r: Rejection) -> Parsed {
+        let mut p = Parsed::default();
+        p.reject(&file.uri, None, r, &file.bytes);
+        p
+    }
+}
+
+/// Per source format: what an import read and wrote.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct FormatSummary {
+    pub files: u64,
+    pub sessions: u64,
+    pub events: u64,
+    pub quarantined: u64,
+}
+
+/// A file the import did not read, and why.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Skipped {
+    pub uri: String,
+    /// `already_imported` (its sha256 is in the manifest), `not_a_trace` or `empty`.
+    pub reason: String,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportSummary {
@@ -70,8 +237,19 @@ pub struct ImportSummary {
     pub records_read: u64,
     pub imported: u64,
     pub quarantined: u64,
+    /// Sessions and events written.
+    pub sessions: u64,
+    pub events: u64,
     /// Quarantined records by kind of problem.
     pub quarantined_by_kind: BTreeMap<String, u64>,
+    /// Files, sessions, events and quarantined records per source format.
+    pub by_format: BTreeMap<String, FormatSummary>,
+    /// Files not read: already imported, or not a trace.
+    pub skipped: Vec<Skipped>,
+    /// Sessions whose outcome came from `--outcomes` or a benchmark report.
+    pub outcomes_applied: u64,
+    /// The archive's quarantine folder.
+    pub quarantine_dir: PathBuf,
     /// The archive's counts after the import.
     pub archive: Counts,
 }
@@ -84,40 +262,67 @@ pub fn import(
     progress: &dyn Progress,
     cancel: &CancelToken,
 ) -> Result<ImportSummary> {
-    let files = expand_inputs(inputs)?;
-    let total_bytes = files
+    let options = ImportOptions {
+        format,
+        outcomes: None,
+    };
+    import_with(archive, inputs, &options, progress, cancel)
+}
+
+/// Imports `inputs` with `options`; see the module docs.
+pub fn import_with(
+    archive: &mut Archive,
+    inputs: &[PathBuf],
+    options: &ImportOptions,
+    progress: &dyn Progress,
+    cancel: &CancelToken,
+) -> Result<ImportSummary> {
+    let plan = input::plan(inputs)?;
+    let mut outcomes = outcomes::Outcomes::from_reports(&plan.reports);
+    if let Some(sidecar) = &options.outcomes {
+        outcomes.load_sidecar(sidecar)?;
+    }
+    let known: HashSet<String> = archive
+        .manifest()
+        .sources
         .iter()
-        .map(|f| fs::metadata(f).map(|m| m.len()).unwrap_or(0))
-        .sum();
+        .filter_map(|s| s.sha256.clone())
+        .collect();
     let mut seen = existing_session_ids(archive)?;
     let mut summary = ImportSummary {
         sources: Vec::new(),
         records_read: 0,
         imported: 0,
         quarantined: 0,
+        sessions: 0,
+        events: 0,
         quarantined_by_kind: BTreeMap::new(),
+        by_format: BTreeMap::new(),
+        skipped: plan.not_traces.clone(),
+        outcomes_applied: 0,
+        quarantine_dir: archive.root().join(QUARANTINE_DIR),
         archive: Counts::default(),
     };
     let mut append = archive.append()?;
     let mut buffer = SegmentBuffer::default();
-    progress.begin("importing", Some(total_bytes));
-    for file in &files {
-        let file_format = match format {
-            Format::Auto => detect(file)?,
-            f => f,
-        };
-        let source = match file_format {
-            Format::Canonical | Format::Auto => import_canonical(
-                file,
-                &mut append,
-                &mut buffer,
-                &mut seen,
-                &mut summary,
-                progress,
-                cancel,
-            )?,
-        };
-        summary.sources.push(source);
+    progress.begin("importing", Some(plan.total_bytes));
+    let mut consumer = Consumer {
+        append: &mut append,
+        buffer: &mut buffer,
+        seen: &mut seen,
+        outcomes: &outcomes,
+        summary: &mut summary,
+        open: None,
+    };
+    input::run_pipeline(plan, options.format, known, cancel, |out| {
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        progress.advance(out.bytes);
+        consumer.take(out.kind)
+    })?;
+    if cancel.is_cancelled() {
+        return Err(Error::Cancelled);
     }
     buffer.flush(&mut append)?;
     progress.finish();
@@ -128,55 +333,144 @@ pub fn import(
     Ok(summary)
 }
 
-/// Files to import, in a stable order: each file given, and the files under each folder.
-fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for input in inputs {
-        let meta = fs::metadata(input).map_err(|e| Error::io(input, e))?;
-        if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(input, &mut found)?;
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(input.clone());
-        }
-    }
-    Ok(files)
+/// What the pipeline hands back, in input order.
+pub(crate) enum Output {
+    /// A source begins.
+    Start { uri: String, format: Format },
+    /// Records of the current source.
+    Parsed(Parsed),
+    /// The current source ends; its sha256.
+    End { sha256: String },
+    /// A file not read.
+    Skipped(Skipped),
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let path = entry.path();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
+/// One pipeline result with the input bytes it accounts for (for the progress bar).
+pub(crate) struct Done {
+    pub kind: Output,
+    pub bytes: u64,
 }
 
-/// Looks at a file's first bytes to decide its format.
-fn detect(path: &Path) -> Result<Format> {
-    let mut head = [0u8; 4096];
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let n = file.read(&mut head).map_err(|e| Error::io(path, e))?;
-    let text = String::from_utf8_lossy(&head[..n]);
-    let first = text.trim_start();
-    if first.starts_with('{') && first.contains("\"session_id\"") {
-        return Ok(Format::Canonical);
+/// The calling thread's side of the pipeline: results in order into the archive.
+struct Consumer<'a, 'b> {
+    append: &'a mut Append<'b>,
+    buffer: &'a mut SegmentBuffer,
+    seen: &'a mut HashSet<String>,
+    outcomes: &'a outcomes::Outcomes,
+    summary: &'a mut ImportSummary,
+    open: Option<OpenSource>,
+}
+
+struct OpenSource {
+    uri: String,
+    format: Format,
+    quarantine: QuarantineWriter,
+    imported: u64,
+}
+
+impl Consumer<'_, '_> {
+    fn take(&mut self, out: Output) -> Result<()> {
+        match out {
+            Output::Start { uri, format } => {
+                self.open = Some(OpenSource {
+                    uri,
+                    format,
+                    quarantine: self.append.quarantine()?,
+                    imported: 0,
+                });
+                self.summary
+                    .by_format
+                    .entry(format.name().into())
+                    .or_default()
+                    .files += 1;
+            }
+            Output::Parsed(parsed) => self.records(parsed)?,
+            Output::End { sha256 } => {
+                let source = self.open.take().expect("End follows Start");
+                let quarantined = source.quarantine.count();
+                let record = SourceRecord {
+                    uri: source.uri,
+                    sha256: Some(sha256),
+                    format: source.format.name().into(),
+                    records_read: source.imported + quarantined,
+                    imported: source.imported,
+                    quarantined,
+                    quarantine_file: None,
+                    imported_at: chrono::Utc::now()
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                };
+                let s = &mut *self.summary;
+                s.records_read += record.records_read;
+                s.imported += record.imported;
+                s.quarantined += quarantined;
+                s.by_format
+                    .entry(source.format.name().into())
+                    .or_default()
+                    .quarantined += quarantined;
+                let record = self.append.add_source(record, source.quarantine.finish()?);
+                s.sources.push(record);
+            }
+            Output::Skipped(skipped) => self.summary.skipped.push(skipped),
+        }
+        Ok(())
     }
-    Err(Error::BadInput {
-        path: path.to_path_buf(),
-        reason: "cannot tell the trace format from its content; pass --format (known: canonical)"
-            .into(),
-    })
+
+    fn records(&mut self, parsed: Parsed) -> Result<()> {
+        let source = self.open.as_mut().expect("records follow Start");
+        for r in parsed.rejected {
+            *self
+                .summary
+                .quarantined_by_kind
+                .entry(r.kind.clone())
+                .or_default() += 1;
+            source.quarantine.push(&r)?;
+        }
+        for mut t in parsed.trajectories {
+            let s = &mut t.session;
+            if s.source_format.is_none() {
+                s.source_format = Some(source.format.name().into());
+            }
+            if s.source_uri.is_none() {
+                s.source_uri = Some(source.uri.clone());
+            }
+            if self.outcomes.apply(s) {
+                self.summary.outcomes_applied += 1;
+            }
+            if !self.seen.insert(t.session.session_id.clone()) {
+                let kind = "duplicate_session_id";
+                *self
+                    .summary
+                    .quarantined_by_kind
+                    .entry(kind.into())
+                    .or_default() += 1;
+                let message = format!(
+                    "session_id {:?} is already in the archive",
+                    t.session.session_id
+                );
+                let raw = canonical::to_line(&t);
+                source.quarantine.push(&QuarantineRecord::new(
+                    &source.uri,
+                    None,
+                    kind,
+                    message,
+                    raw.as_bytes(),
+                ))?;
+                continue;
+            }
+            source.imported += 1;
+            let f = self
+                .summary
+                .by_format
+                .entry(source.format.name().into())
+                .or_default();
+            f.sessions += 1;
+            f.events += t.events.len() as u64;
+            self.summary.sessions += 1;
+            self.summary.events += t.events.len() as u64;
+            self.buffer.push(self.append, t)?;
+        }
+        Ok(())
+    }
 }
 
 fn existing_session_ids(archive: &Archive) -> Result<HashSet<String>> {
@@ -198,13 +492,18 @@ fn existing_session_ids(archive: &Archive) -> Result<HashSet<String>> {
 struct SegmentBuffer {
     trajectories: Vec<Trajectory>,
     events: usize,
+    text_bytes: usize,
 }
 
 impl SegmentBuffer {
     fn push(&mut self, append: &mut Append, t: Trajectory) -> Result<()> {
         self.events += t.events.len();
+        self.text_bytes += text_bytes(&t);
         self.trajectories.push(t);
-        if self.trajectories.len() >= SEGMENT_SESSIONS || self.events >= SEGMENT_EVENTS {
+        if self.trajectories.len() >= SEGMENT_SESSIONS
+            || self.events >= SEGMENT_EVENTS
+            || self.text_bytes >= SEGMENT_TEXT_BYTES
+        {
             self.flush(append)?;
         }
         Ok(())
@@ -215,130 +514,110 @@ impl SegmentBuffer {
             append.write_segment(std::mem::take(&mut self.trajectories))?;
         }
         self.events = 0;
+        self.text_bytes = 0;
         Ok(())
     }
 }
 
-/// Reads a file while hashing it, so the manifest records what exactly was imported.
-struct HashingReader<R> {
-    inner: R,
-    hasher: Sha256,
+/// About how many bytes of text a session holds.
+fn text_bytes(t: &Trajectory) -> usize {
+    fn value(v: &serde_json::Value) -> usize {
+        match v {
+            serde_json::Value::String(s) => s.len() + 8,
+            serde_json::Value::Array(items) => items.iter().map(value).sum::<usize>() + 8,
+            serde_json::Value::Object(map) => {
+                map.iter().map(|(k, v)| k.len() + value(v)).sum::<usize>() + 8
+            }
+            _ => 8,
+        }
+    }
+    let text = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+    t.session.attributes.as_ref().map_or(0, value)
+        + t.events
+            .iter()
+            .map(|e| {
+                64 + text(&e.content) + text(&e.tool_input) + e.attributes.as_ref().map_or(0, value)
+            })
+            .sum::<usize>()
 }
 
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
+/// Parses one source already in memory, as the import pipeline would (for tests, fuzzing
+/// and benchmarks): a line format line by line, any other format whole.
+pub fn parse_bytes(format: Format, path: &std::path::Path, bytes: Vec<u8>) -> Parsed {
+    let file = SourceFile::new(path, bytes);
+    parse_whole(format, std::slice::from_ref(&file), &[])
+}
+
+/// Parses a source read whole, in the given format.
+pub(crate) fn parse_whole(format: Format, files: &[SourceFile], context: &[SourceFile]) -> Parsed {
+    match format {
+        Format::ClaudeCode => claude_code::parse(files),
+        Format::Codex => codex::parse(files),
+        Format::SweAgent => swe_agent::parse(files, context),
+        Format::MiniSweAgent => mini_swe_agent::parse(files),
+        Format::OpenHands => openhands::parse(files),
+        Format::Inspect => inspect::parse(files),
+        Format::Otel => otel::parse(files),
+        Format::TauBench => tau_bench::parse(files),
+        Format::Canonical | Format::Auto | Format::Parquet => {
+            let mut parsed = Parsed::default();
+            for file in files {
+                parse_lines(Format::Canonical, &file.uri, 1, &file.bytes, &mut parsed);
+            }
+            parsed
+        }
     }
 }
 
-fn import_canonical(
-    path: &Path,
-    append: &mut Append,
-    buffer: &mut SegmentBuffer,
-    seen: &mut HashSet<String>,
-    summary: &mut ImportSummary,
-    progress: &dyn Progress,
-    cancel: &CancelToken,
-) -> Result<SourceRecord> {
-    let uri = path.display().to_string();
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut reader = BufReader::with_capacity(
-        1 << 20,
-        HashingReader {
-            inner: file,
-            hasher: Sha256::new(),
-        },
-    );
-    let mut quarantine = append.quarantine()?;
-    let (mut read, mut imported) = (0u64, 0u64);
-    let mut line = Vec::new();
-    let mut number = 0u64;
-    loop {
-        line.clear();
-        let n = reader
-            .read_until(b'\n', &mut line)
-            .map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            break;
+/// Parses a batch of whole lines (`first` is the number of the first), one record per
+/// non-blank line. Batches end at a newline, so a line without one is the source's last,
+/// cut short.
+pub(crate) fn parse_lines(format: Format, uri: &str, first: u64, bytes: &[u8], out: &mut Parsed) {
+    let mut number = first;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (line, next, complete) = match memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..], true),
+            None => (rest, &rest[rest.len()..], false),
+        };
+        rest = next;
+        let record = trim_line_end(line);
+        if !record.iter().all(u8::is_ascii_whitespace) {
+            let parsed = match std::str::from_utf8(record) {
+                Err(e) => Err(Rejection::new(
+                    "invalid_utf8",
+                    format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+                )),
+                Ok(text) => match format {
+                    Format::Canonical => canonical::parse_line(text, &format!("{uri}:{number}")),
+                    Format::OpenHands => openhands::parse_line(text, uri),
+                    other => Err(Rejection::new(
+                        "unsupported",
+                        format!("{} is not a line format", other.name()),
+                    )),
+                }
+                .map_err(|r| {
+                    if !complete && r.kind == "malformed_json" {
+                        Rejection::new(
+                            "truncated_line",
+                            format!("truncated last line: {}", r.message),
+                        )
+                    } else {
+                        r
+                    }
+                }),
+            };
+            match parsed {
+                Ok(t) => out.trajectories.push(t),
+                Err(r) => out.reject(uri, Some(number), r, record),
+            }
         }
         number += 1;
-        progress.advance(n as u64);
-        if number % 1024 == 0 && cancel.is_cancelled() {
-            return Err(Error::Cancelled);
-        }
-        let complete = line.last() == Some(&b'\n');
-        let record = trim_line_end(&line);
-        if record.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        read += 1;
-        let parsed = match std::str::from_utf8(record) {
-            Err(e) => Err(Rejection::new(
-                "invalid_utf8",
-                format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-            )),
-            Ok(text) => canonical::parse_line(text, &format!("{uri}:{number}")).map_err(|r| {
-                if !complete && r.kind == "malformed_json" {
-                    Rejection::new(
-                        "truncated_line",
-                        format!("truncated last line: {}", r.message),
-                    )
-                } else {
-                    r
-                }
-            }),
-        }
-        .and_then(|t| {
-            if seen.insert(t.session.session_id.clone()) {
-                Ok(t)
-            } else {
-                Err(Rejection::new(
-                    "duplicate_session_id",
-                    format!(
-                        "session_id {:?} is already in the archive",
-                        t.session.session_id
-                    ),
-                ))
-            }
-        });
-        match parsed {
-            Ok(t) => {
-                imported += 1;
-                buffer.push(append, t)?;
-            }
-            Err(r) => {
-                *summary
-                    .quarantined_by_kind
-                    .entry(r.kind.clone())
-                    .or_default() += 1;
-                quarantine.push(&QuarantineRecord::new(
-                    &uri,
-                    Some(number),
-                    &r.kind,
-                    r.message,
-                    record,
-                ))?;
-            }
-        }
     }
-    let quarantined = quarantine.count();
-    summary.records_read += read;
-    summary.imported += imported;
-    summary.quarantined += quarantined;
-    let sha256 = hex(&reader.into_inner().hasher.finalize());
-    let source = SourceRecord {
-        uri,
-        sha256: Some(sha256),
-        format: canonical::FORMAT.into(),
-        records_read: read,
-        imported,
-        quarantined,
-        quarantine_file: None,
-        imported_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    };
-    Ok(append.add_source(source, quarantine.finish()?))
+}
+
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == needle)
 }
 
 fn trim_line_end(line: &[u8]) -> &[u8] {
@@ -351,5 +630,10 @@ fn trim_line_end(line: &[u8]) -> &[u8] {
 
 /// Lower-case hex of bytes.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
 }

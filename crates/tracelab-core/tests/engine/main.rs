@@ -203,11 +203,26 @@ fn appending_adds_parts_and_keeps_existing_rows() {
     assert_eq!(summary.archive.sessions, 60);
     assert!(archive.manifest().segments.len() > parts_after_first);
     assert_eq!(archive.manifest().sources.len(), 2);
-    // The same file again: every session is a duplicate, quarantined, none lost.
-    let again = import_into(&mut archive, &[a]);
-    assert_eq!((again.imported, again.quarantined), (0, 30));
+    // The same file again: its sha256 is in the manifest, so nothing happens.
+    let again = import_into(&mut archive, std::slice::from_ref(&a));
     assert_eq!(
-        again.quarantined_by_kind.get("duplicate_session_id"),
+        (again.records_read, again.imported, again.quarantined),
+        (0, 0, 0)
+    );
+    assert_eq!(again.skipped.len(), 1);
+    assert_eq!(again.skipped[0].reason, "already_imported");
+    assert_eq!(archive.manifest().sources.len(), 2);
+    assert_eq!(again.archive.sessions, 60);
+    // New bytes holding ids already in the archive: every session is a duplicate,
+    // quarantined, none lost.
+    let copy = dir.path().join("a-again.jsonl");
+    let mut text = fs::read(&a).unwrap();
+    text.extend_from_slice(b"\n");
+    fs::write(&copy, text).unwrap();
+    let dup = import_into(&mut archive, &[copy]);
+    assert_eq!((dup.imported, dup.quarantined), (0, 30));
+    assert_eq!(
+        dup.quarantined_by_kind.get("duplicate_session_id"),
         Some(&30)
     );
 }
