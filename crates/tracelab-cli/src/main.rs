@@ -64,7 +64,9 @@ fn main() -> ExitCode {
 
 /// The async runtime for the engine's DataFusion work.
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

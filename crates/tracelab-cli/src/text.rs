@@ -21,19 +21,6 @@ pub fn percent(part: u64, whole: u64) -> String {
     format!("{:.1}%", 100.0 * part as f64 / whole as f64)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_groups_digits() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1234567), "1,234,567");
-    }
-}
-
 /// Trace text made safe for a terminal: control characters (ANSI escapes included) are
 /// shown as `\u{..}` instead of being interpreted. Newlines and tabs are kept.
 pub fn printable(text: &str) -> String {
@@ -49,4 +36,17 @@ pub fn printable(text: &str) -> String {
 /// [`printable`], on one line: newlines and tabs become spaces.
 pub fn printable_line(text: &str) -> String {
     printable(&text.replace(['\n', '\t', '\r'], " "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
 }

@@ -71,11 +71,13 @@ const SEARCHES: [(&str, &str); 10] = [
     ("readouterr", "readouterr"),
 ];
 
-fn median_ms(mut f: impl FnMut() -> Result<()>) -> Result<f64> {
+fn median_ms<T, E: Into<anyhow::Error>>(
+    mut f: impl FnMut() -> std::result::Result<T, E>,
+) -> Result<f64> {
     let mut times = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         let start = Instant::now();
-        f()?;
+        f().map_err(Into::into)?;
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -84,7 +86,11 @@ fn median_ms(mut f: impl FnMut() -> Result<()>) -> Result<f64> {
 
 fn python() -> PathBuf {
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
-    if venv.exists() { venv } else { PathBuf::from("python3") }
+    if venv.exists() {
+        venv
+    } else {
+        PathBuf::from("python3")
+    }
 }
 
 fn duckdb_medians(archive: &Path, statements: &[&str]) -> Result<Vec<f64>> {
@@ -103,7 +109,10 @@ fn duckdb_medians(archive: &Path, statements: &[&str]) -> Result<Vec<f64>> {
         bail!("DuckDB run failed");
     }
     let results: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout)?;
-    Ok(results.iter().map(|r| r["median_ms"].as_f64().unwrap_or(f64::NAN)).collect())
+    Ok(results
+        .iter()
+        .map(|r| r["median_ms"].as_f64().unwrap_or(f64::NAN))
+        .collect())
 }
 
 fn ripgrep_ms(pattern: &str, jsonl: &Path) -> Result<f64> {
@@ -123,15 +132,24 @@ fn ripgrep_ms(pattern: &str, jsonl: &Path) -> Result<f64> {
 
 fn row(what: &str, ours: f64, theirs: Option<(f64, &str)>) {
     match theirs {
-        Some((t, who)) => println!("{what:<44} {ours:>10.1} ms  {who:<8} {t:>10.1} ms  ratio {:>6.3}", ours / t),
+        Some((t, who)) => println!(
+            "{what:<44} {ours:>10.1} ms  {who:<8} {t:>10.1} ms  ratio {:>6.3}",
+            ours / t
+        ),
         None => println!("{what:<44} {ours:>10.1} ms"),
     }
 }
 
 fn main() -> Result<()> {
-    let archive_path = PathBuf::from(std::env::args().nth(1).context("usage: bench-query ARCHIVE [JSONL]")?);
+    let archive_path = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .context("usage: bench-query ARCHIVE [JSONL]")?,
+    );
     let archive = Archive::open(&archive_path)?;
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let engine = rt.block_on(QueryEngine::open(&archive))?;
     println!(
         "archive {}: {} sessions, {} events; medians of {RUNS} runs\n",
@@ -141,29 +159,61 @@ fn main() -> Result<()> {
     );
 
     let all = Filter::default();
-    let three: Filter = "model=gpt-5-codex slice=cli outcome=failure".parse().unwrap();
-    row("1. facets, all dimensions, unfiltered", median_ms(|| Ok(drop(rt.block_on(engine.facets(&all, 10))?)))?, None);
-    row("1. facets, all dimensions, 3-term filter", median_ms(|| Ok(drop(rt.block_on(engine.facets(&three, 10))?)))?, None);
-    let sort = Sort { column: "started_at".into(), descending: true };
+    let three: Filter = "model=gpt-5-codex slice=cli outcome=failure"
+        .parse()
+        .unwrap();
+    row(
+        "1. facets, all dimensions, unfiltered",
+        median_ms(|| rt.block_on(engine.facets(&all, 10)))?,
+        None,
+    );
+    row(
+        "1. facets, all dimensions, 3-term filter",
+        median_ms(|| rt.block_on(engine.facets(&three, 10)))?,
+        None,
+    );
+    let sort = Sort {
+        column: "started_at".into(),
+        descending: true,
+    };
     let columns = tracelab_core::ipc::SESSION_LIST_COLUMNS;
     row(
         "2. first page (100) filtered, sorted",
-        median_ms(|| Ok(drop(rt.block_on(engine.sessions_page(&three, None, &sort, 0, 100, columns))?)))?,
+        median_ms(|| rt.block_on(engine.sessions_page(&three, None, &sort, 0, 100, columns)))?,
         None,
     );
     let cancel = CancelToken::new();
-    let longest = rt.block_on(engine.sql("SELECT session_id, n_events FROM sessions ORDER BY n_events DESC LIMIT 1", 1, &cancel))?;
+    let longest = rt.block_on(engine.sql(
+        "SELECT session_id, n_events FROM sessions ORDER BY n_events DESC LIMIT 1",
+        1,
+        &cancel,
+    ))?;
     let batch = &longest.batches[0];
-    let id = batch.column(0).as_any().downcast_ref::<arrow::array::StringArray>().unwrap().value(0).to_string();
-    let n = batch.column(1).as_any().downcast_ref::<arrow::array::Int64Array>().unwrap().value(0);
-    row(&format!("3. open one session ({n} events)"), median_ms(|| Ok(drop(rt.block_on(engine.session_events(&id))?)))?, None);
+    let id = batch
+        .column(0)
+        .as_any()
+        .downcast_ref::<arrow::array::StringArray>()
+        .unwrap()
+        .value(0)
+        .to_string();
+    let n = batch
+        .column(1)
+        .as_any()
+        .downcast_ref::<arrow::array::Int64Array>()
+        .unwrap()
+        .value(0);
+    row(
+        &format!("3. open one session ({n} events)"),
+        median_ms(|| rt.block_on(engine.session_events(&id)))?,
+        None,
+    );
 
     println!();
     let statements: Vec<&str> = ANALYST_QUERIES.iter().map(|(_, sql)| *sql).collect();
     let duck = duckdb_medians(&archive_path, &statements)?;
     let mut ratios = Vec::new();
     for ((what, sql), duck_ms) in ANALYST_QUERIES.iter().zip(duck) {
-        let ours = median_ms(|| Ok(drop(rt.block_on(engine.sql(sql, 1_000_000, &cancel))?)))?;
+        let ours = median_ms(|| rt.block_on(engine.sql(sql, 1_000_000, &cancel)))?;
         ratios.push(ours / duck_ms);
         row(&format!("4. {what}"), ours, Some((duck_ms, "DuckDB")));
     }
@@ -176,22 +226,34 @@ fn main() -> Result<()> {
             if !p.exists() {
                 eprintln!("exporting {} for ripgrep (once)...", p.display());
                 let mut out = std::io::BufWriter::new(std::fs::File::create(&p)?);
-                tracelab_core::export::canonical::export(&archive, &mut out, &p, &tracelab_core::progress::Silent, &cancel)?;
+                tracelab_core::export::canonical::export(
+                    &archive,
+                    &mut out,
+                    &p,
+                    &tracelab_core::progress::Silent,
+                    &cancel,
+                )?;
             }
             p
         }
     };
     let started = Instant::now();
     let searcher = Searcher::open(&archive)?;
-    println!("\n   search index ready in {:.1}s (built once, then reused)", started.elapsed().as_secs_f64());
+    println!(
+        "\n   search index ready in {:.1}s (built once, then reused)",
+        started.elapsed().as_secs_f64()
+    );
     let mut ratios = Vec::new();
     for (query, pattern) in SEARCHES {
-        let ours = median_ms(|| Ok(drop(searcher.search(query, None, 20)?)))?;
+        let ours = median_ms(|| searcher.search(query, None, 20))?;
         let rg = ripgrep_ms(pattern, &jsonl)?;
         ratios.push(rg / ours);
         row(&format!("5. search {query}"), ours, Some((rg, "ripgrep")));
     }
-    println!("   geometric mean speed-up vs ripgrep: {:.0}x", geomean(&ratios));
+    println!(
+        "   geometric mean speed-up vs ripgrep: {:.0}x",
+        geomean(&ratios)
+    );
     Ok(())
 }
 

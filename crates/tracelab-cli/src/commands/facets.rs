@@ -25,7 +25,10 @@ pub fn run(args: Args) -> Result<()> {
     let archive = Archive::open(&args.archive)?;
     let filter = args.filter.unwrap_or_default();
     let facets = crate::runtime()?.block_on(async {
-        QueryEngine::open(&archive).await?.facets(&filter, args.top).await
+        QueryEngine::open(&archive)
+            .await?
+            .facets(&filter, args.top)
+            .await
     })?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&facets)?);
@@ -38,7 +41,10 @@ pub fn run(args: Args) -> Result<()> {
 fn render(f: &Facets) -> String {
     let mut out = format!("{} sessions\n", thousands(f.total));
     for facet in &f.facets {
-        out.push_str(&format!("\n{} ({} distinct)\n", facet.dimension, facet.distinct));
+        out.push_str(&format!(
+            "\n{} ({} distinct)\n",
+            facet.dimension, facet.distinct
+        ));
         for v in &facet.values {
             out.push_str(&format!(
                 "  {:<40} {:>10}  {:>6}\n",
@@ -48,7 +54,11 @@ fn render(f: &Facets) -> String {
             ));
         }
         if facet.other > 0 {
-            out.push_str(&format!("  {:<40} {:>10}\n", "(other)", thousands(facet.other)));
+            out.push_str(&format!(
+                "  {:<40} {:>10}\n",
+                "(other)",
+                thousands(facet.other)
+            ));
         }
     }
     out

@@ -4,6 +4,7 @@ use anyhow::Result;
 use tracelab_core::archive::Archive;
 use tracelab_core::import::{import_with, Format, ImportOptions, ImportSummary};
 use tracelab_core::progress::CancelToken;
+use tracelab_core::search;
 
 use crate::progress::Bar;
 use crate::text::thousands;
@@ -47,6 +48,16 @@ pub fn run(args: Args) -> Result<()> {
         &Bar::new(true),
         &CancelToken::new(),
     )?;
+    // Keep an existing search index in step with the new parts; a missing one is built by
+    // the first search.
+    if archive
+        .root()
+        .join(search::SEARCH_DIR)
+        .join("meta.json")
+        .exists()
+    {
+        search::update(&archive, false, &Bar::new(false), &CancelToken::new())?;
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {

@@ -21,7 +21,12 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let archive = Archive::open(&args.archive)?;
     let started = Instant::now();
-    let (_, added) = search::update(&archive, args.rebuild, &Bar::new(false), &CancelToken::new())?;
+    let (_, added) = search::update(
+        &archive,
+        args.rebuild,
+        &Bar::new(false),
+        &CancelToken::new(),
+    )?;
     println!(
         "Search index of {} is up to date: {} events added in {:.1}s.",
         args.archive.display(),

@@ -38,14 +38,15 @@ pub fn run(args: Args) -> Result<()> {
         let engine = QueryEngine::open(&archive).await?;
         engine.sql(&args.sql, args.limit, &CancelToken::new()).await
     })?;
-    let mut out: Box<dyn Write> = match &args.out {
+    let mut out: Box<dyn Write + Send> = match &args.out {
         Some(path) => Box::new(io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
+            std::fs::File::create(path)
+                .with_context(|| format!("{}: cannot create", path.display()))?,
         )),
         None if matches!(args.format, OutputFormat::Parquet) => {
             bail!("--format parquet writes a file: add --out FILE.parquet")
         }
-        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+        None => Box::new(io::BufWriter::new(io::stdout())),
     };
     let batches = &result.batches;
     match args.format {
@@ -54,12 +55,20 @@ pub fn run(args: Args) -> Result<()> {
             writeln!(out, "{}", crate::text::printable(&table.to_string()))?;
         }
         OutputFormat::Csv => {
-            let mut writer = arrow::csv::WriterBuilder::new().with_header(true).build(&mut out);
-            for batch in batches {
-                writer.write(batch)?;
-            }
-            if batches.is_empty() {
-                let names: Vec<&str> = result.schema.fields().iter().map(|f| f.name().as_str()).collect();
+            if !batches.is_empty() {
+                let mut writer = arrow::csv::WriterBuilder::new()
+                    .with_header(true)
+                    .build(&mut out);
+                for batch in batches {
+                    writer.write(batch)?;
+                }
+            } else {
+                let names: Vec<&str> = result
+                    .schema
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().as_str())
+                    .collect();
                 writeln!(out, "{}", names.join(","))?;
             }
         }
@@ -73,7 +82,8 @@ pub fn run(args: Args) -> Result<()> {
             writeln!(out)?;
         }
         OutputFormat::Parquet => {
-            let mut writer = parquet::arrow::ArrowWriter::try_new(&mut out, result.schema.clone(), None)?;
+            let mut writer =
+                parquet::arrow::ArrowWriter::try_new(&mut out, result.schema.clone(), None)?;
             for batch in batches {
                 writer.write(batch)?;
             }

@@ -13,7 +13,7 @@ pub struct Args {
     /// The archive folder.
     archive: PathBuf,
     /// Terms, "phrases", AND / OR / NOT, field scopes (tool_name:bash, role:assistant,
-    /// kind:tool_result), prefixes (overl*).
+    /// kind:tool_result),.
     query: String,
     /// Only sessions this filter selects, e.g. "model=gpt-5-codex outcome=failure cost<0.5"
     /// (syntax in the README).
@@ -30,9 +30,10 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let archive = Archive::open(&args.archive)?;
     let within = match args.filter.as_ref().filter(|f| !f.is_empty()) {
-        Some(filter) => Some(crate::runtime()?.block_on(async {
-            QueryEngine::open(&archive).await?.session_ids(filter).await
-        })?),
+        Some(filter) => Some(
+            crate::runtime()?
+                .block_on(async { QueryEngine::open(&archive).await?.session_ids(filter).await })?,
+        ),
         None => None,
     };
     let result = Searcher::open(&archive)?.search(&args.query, within.as_deref(), args.limit)?;
@@ -61,7 +62,11 @@ fn render(r: &SearchResult, query: &str) -> String {
         printable_line(query)
     );
     for hit in &r.hits {
-        let what = hit.tool_name.as_deref().or(hit.kind.as_deref()).unwrap_or("");
+        let what = hit
+            .tool_name
+            .as_deref()
+            .or(hit.kind.as_deref())
+            .unwrap_or("");
         out.push_str(&format!(
             "{}  #{:<4} {:<12} {}\n",
             hit.session_id,

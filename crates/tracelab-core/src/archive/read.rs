@@ -167,7 +167,12 @@ impl Archive {
 
     /// Streams the rows of some parts of `table` (paths relative to the archive, as the
     /// manifest lists them).
-    pub fn scan_parts(&self, table: Table, parts: &[String], columns: Columns) -> Result<TableScan> {
+    pub fn scan_parts(
+        &self,
+        table: Table,
+        parts: &[String],
+        columns: Columns,
+    ) -> Result<TableScan> {
         let (schema, projection) = projected_schema(table, columns)?;
         let paths: Vec<PathBuf> = parts.iter().map(|p| self.root.join(p)).collect();
         Ok(TableScan {

@@ -2,11 +2,12 @@
 //! slice, repo, task, source, each `config` key, tags), the top values under the current
 //! filter with their session counts, plus what the rest add up to.
 
+use arrow::array::Array;
+use datafusion::functions::core::expr_fn::get_field;
 use datafusion::functions_aggregate::expr_fn::count;
 use datafusion::functions_nested::expr_fn::map_keys;
 use datafusion::logical_expr::{col, lit, Expr};
 use datafusion::prelude::DataFrame;
-use datafusion::functions::core::expr_fn::get_field;
 use serde::Serialize;
 
 use super::{query_error, strings, Filter, QueryEngine};
@@ -28,7 +29,13 @@ pub enum Dimension {
 
 impl Dimension {
     pub const COLUMNS: [&'static str; 8] = [
-        "harness", "harness_version", "model", "outcome", "slice", "repo", "task_id",
+        "harness",
+        "harness_version",
+        "model",
+        "outcome",
+        "slice",
+        "repo",
+        "task_id",
         "source_format",
     ];
 
@@ -103,8 +110,13 @@ async fn counts(df: DataFrame, dimension: &Dimension) -> Result<Vec<FacetCount>>
     let mut out = Vec::new();
     for batch in &batches {
         let values = arrow::compute::cast(batch.column(0), &arrow::datatypes::DataType::Utf8)
-            .map_err(|e| Error::Query { message: e.to_string() })?;
-        let values = values.as_any().downcast_ref::<arrow::array::StringArray>().expect("utf8");
+            .map_err(|e| Error::Query {
+                message: e.to_string(),
+            })?;
+        let values = values
+            .as_any()
+            .downcast_ref::<arrow::array::StringArray>()
+            .expect("utf8");
         let n = batch
             .column(1)
             .as_any()
@@ -112,7 +124,12 @@ async fn counts(df: DataFrame, dimension: &Dimension) -> Result<Vec<FacetCount>>
             .expect("count is int64");
         for i in 0..batch.num_rows() {
             out.push(FacetCount {
-                value: values.is_valid(i).then(|| values.value(i)).unwrap_or(NONE).to_string(),
+                value: if values.is_valid(i) {
+                    values.value(i)
+                } else {
+                    NONE
+                }
+                .to_string(),
                 count: n.value(i) as u64,
             });
         }
@@ -123,7 +140,11 @@ async fn counts(df: DataFrame, dimension: &Dimension) -> Result<Vec<FacetCount>>
 
 fn top(dimension: &Dimension, mut all: Vec<FacetCount>, limit: usize) -> Facet {
     let distinct = all.len() as u64;
-    let rest = if all.len() > limit { all.split_off(limit) } else { Vec::new() };
+    let rest = if all.len() > limit {
+        all.split_off(limit)
+    } else {
+        Vec::new()
+    };
     Facet {
         dimension: dimension.name(),
         values: all,
@@ -161,14 +182,14 @@ impl QueryEngine {
         limit: usize,
     ) -> Result<Facets> {
         let df = self.filtered_sessions(filter, session_ids).await?;
-        let mut dimensions: Vec<Dimension> =
-            Dimension::COLUMNS.iter().map(|c| Dimension::Column(c)).collect();
+        let mut dimensions: Vec<Dimension> = Dimension::COLUMNS
+            .iter()
+            .map(|c| Dimension::Column(c))
+            .collect();
         dimensions.extend(self.config_keys().await?.into_iter().map(Dimension::Config));
         dimensions.push(Dimension::Tag);
         let total = df.clone().count();
-        let all = futures::future::try_join_all(
-            dimensions.iter().map(|d| counts(df.clone(), d)),
-        );
+        let all = futures::future::try_join_all(dimensions.iter().map(|d| counts(df.clone(), d)));
         let (total, all) = futures::future::join(total, all).await;
         Ok(Facets {
             total: total.map_err(query_error)? as u64,
@@ -181,7 +202,11 @@ impl QueryEngine {
     }
 
     /// Every value of one dimension under `filter`, with its session count, most common first.
-    pub async fn distinct(&self, dimension: &Dimension, filter: &Filter) -> Result<Vec<FacetCount>> {
+    pub async fn distinct(
+        &self,
+        dimension: &Dimension,
+        filter: &Filter,
+    ) -> Result<Vec<FacetCount>> {
         counts(self.filtered_sessions(filter, None).await?, dimension).await
     }
 }

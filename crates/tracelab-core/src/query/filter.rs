@@ -121,7 +121,12 @@ impl Filter {
                 Some(key) => get_field(col("config"), key),
                 None => col(dimension.as_str()),
             };
-            parts.push(column.clone().is_null().or(column.not_eq(lit(value.as_str()))));
+            parts.push(
+                column
+                    .clone()
+                    .is_null()
+                    .or(column.not_eq(lit(value.as_str()))),
+            );
         }
         for tag in &self.tags {
             parts.push(array_has(col("tags"), lit(tag.as_str())));
@@ -282,11 +287,20 @@ mod tests {
             .parse()
             .unwrap();
         assert_eq!(f.model, ["a", "b"]);
-        assert_eq!(f.config, [("cache_policy".to_string(), "retain-all".to_string())]);
+        assert_eq!(
+            f.config,
+            [("cache_policy".to_string(), "retain-all".to_string())]
+        );
         assert_eq!(f.tags, ["long"]);
-        assert_eq!(f.started_from.unwrap().to_rfc3339(), "2026-09-01T00:00:00+00:00");
+        assert_eq!(
+            f.started_from.unwrap().to_rfc3339(),
+            "2026-09-01T00:00:00+00:00"
+        );
         assert!(f.started_to.is_some());
-        assert_eq!((f.score_min, f.tokens_max, f.cost_max), (Some(0.5), Some(90000), Some(0.5)));
+        assert_eq!(
+            (f.score_min, f.tokens_max, f.cost_max),
+            (Some(0.5), Some(90000), Some(0.5))
+        );
         assert_eq!(f.has_tool_error, Some(true));
         assert_eq!(f.label.as_deref(), Some("reviewed"));
         assert_eq!(f.exclude, [("slice".to_string(), "api".to_string())]);
@@ -299,7 +313,11 @@ mod tests {
         let e = "modle=x".parse::<Filter>().unwrap_err();
         assert_eq!(e.term, "modle=x");
         assert!(e.problem.contains("unknown key"));
-        assert!("cost<cheap".parse::<Filter>().unwrap_err().problem.contains("not a number"));
+        assert!("cost<cheap"
+            .parse::<Filter>()
+            .unwrap_err()
+            .problem
+            .contains("not a number"));
         assert!("started>=yesterday".parse::<Filter>().is_err());
         assert!("model".parse::<Filter>().is_err());
         assert!("model=".parse::<Filter>().is_err());

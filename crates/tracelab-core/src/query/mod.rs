@@ -99,9 +99,8 @@ async fn register(
                 ListingTableUrl::parse(p.to_string_lossy()).map_err(query_error)
             })
             .collect::<Result<Vec<_>>>()?;
-        let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
-            .with_file_extension(".parquet")
-            .with_collect_stat(true);
+        let options =
+            ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
         let config = ListingTableConfig::new_with_multi_paths(urls)
             .with_listing_options(options)
             .with_schema(schema);
@@ -251,8 +250,8 @@ pub(crate) fn strings(batches: Vec<RecordBatch>, index: usize) -> Result<Vec<Str
     for batch in batches {
         let column = arrow::compute::cast(batch.column(index), &arrow::datatypes::DataType::Utf8)
             .map_err(|e| Error::Query {
-                message: e.to_string(),
-            })?;
+            message: e.to_string(),
+        })?;
         let column = column
             .as_any()
             .downcast_ref::<StringArray>()

@@ -6,7 +6,6 @@
 use arrow::array::RecordBatch;
 use datafusion::execution::context::SQLOptions;
 use futures::StreamExt;
-use serde::Serialize;
 
 use super::{query_error, QueryEngine};
 use crate::error::{Error, Result};
@@ -23,7 +22,6 @@ pub struct SqlResult {
     pub rows: usize,
     pub truncated: bool,
 }
-
 
 fn read_only() -> SQLOptions {
     SQLOptions::new()
@@ -51,7 +49,12 @@ fn refusal(message: &str) -> Option<String> {
 
 impl QueryEngine {
     /// Runs one read-only statement and returns at most `row_limit` rows.
-    pub async fn sql(&self, sql: &str, row_limit: usize, cancel: &CancelToken) -> Result<SqlResult> {
+    pub async fn sql(
+        &self,
+        sql: &str,
+        row_limit: usize,
+        cancel: &CancelToken,
+    ) -> Result<SqlResult> {
         let df = match self.ctx.sql_with_options(sql, read_only()).await {
             Ok(df) => df,
             Err(e) => {
@@ -65,7 +68,8 @@ impl QueryEngine {
                 });
             }
         };
-        let schema: arrow::datatypes::SchemaRef = std::sync::Arc::new(df.schema().as_arrow().clone());
+        let schema: arrow::datatypes::SchemaRef =
+            std::sync::Arc::new(df.schema().as_arrow().clone());
         let mut stream = df.execute_stream().await.map_err(query_error)?;
         let mut batches = Vec::new();
         let (mut rows, mut truncated) = (0usize, false);

@@ -119,9 +119,19 @@ pub fn update(
         .sum();
     progress.begin("indexing events", Some(total));
     let mut added = 0u64;
-    let columns = ["session_id", "seq", "role", "kind", "tool_name", "content", "tool_input"];
+    let columns = [
+        "session_id",
+        "seq",
+        "role",
+        "kind",
+        "tool_name",
+        "content",
+        "tool_input",
+    ];
     for part in &todo {
-        for batch in archive.scan_parts(Table::Events, std::slice::from_ref(part), Some(&columns))? {
+        for batch in
+            archive.scan_parts(Table::Events, std::slice::from_ref(part), Some(&columns))?
+        {
             if cancel.is_cancelled() {
                 // Dropping the writer without commit leaves the index as it was.
                 return Err(Error::Cancelled);
@@ -137,7 +147,8 @@ pub fn update(
     progress.finish();
     state.events_parts.extend(todo);
     let tmp = dir.join(format!(".{STATE_FILE}.tmp"));
-    fs::write(&tmp, serde_json::to_vec(&state).expect("state serialises")).map_err(|e| Error::io(&tmp, e))?;
+    fs::write(&tmp, serde_json::to_vec(&state).expect("state serialises"))
+        .map_err(|e| Error::io(&tmp, e))?;
     fs::rename(&tmp, state_path(&dir)).map_err(|e| Error::io(&dir, e))?;
     debug_assert!(listed >= state.events_parts.len());
     Ok((index, added))
@@ -148,10 +159,26 @@ fn add_batch(
     f: Fields,
     batch: &arrow::array::RecordBatch,
 ) -> tantivy::Result<()> {
-    let strings = |i: usize| batch.column(i).as_any().downcast_ref::<StringArray>().expect("utf8");
-    let large = |i: usize| batch.column(i).as_any().downcast_ref::<LargeStringArray>().expect("large utf8");
+    let strings = |i: usize| {
+        batch
+            .column(i)
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .expect("utf8")
+    };
+    let large = |i: usize| {
+        batch
+            .column(i)
+            .as_any()
+            .downcast_ref::<LargeStringArray>()
+            .expect("large utf8")
+    };
     let (session_id, role, kind, tool_name) = (strings(0), strings(2), strings(3), strings(4));
-    let seq = batch.column(1).as_any().downcast_ref::<Int64Array>().expect("int64");
+    let seq = batch
+        .column(1)
+        .as_any()
+        .downcast_ref::<Int64Array>()
+        .expect("int64");
     let (content, tool_input) = (large(5), large(6));
     for i in 0..batch.num_rows() {
         let mut d: TantivyDocument = doc!(
@@ -161,9 +188,15 @@ fn add_batch(
         let optional = [
             (f.role, role.is_valid(i).then(|| role.value(i))),
             (f.kind, kind.is_valid(i).then(|| kind.value(i))),
-            (f.tool_name, tool_name.is_valid(i).then(|| tool_name.value(i))),
+            (
+                f.tool_name,
+                tool_name.is_valid(i).then(|| tool_name.value(i)),
+            ),
             (f.content, content.is_valid(i).then(|| content.value(i))),
-            (f.tool_input, tool_input.is_valid(i).then(|| tool_input.value(i))),
+            (
+                f.tool_input,
+                tool_input.is_valid(i).then(|| tool_input.value(i)),
+            ),
         ];
         for (field, value) in optional {
             if let Some(v) = value {

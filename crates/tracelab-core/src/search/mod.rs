@@ -3,7 +3,7 @@
 //!
 //! Query syntax (Tantivy's): terms (`timeout`), phrases (`"empty input"`), boolean operators
 //! (`AND`, `OR`, `NOT`, `+term`, `-term`), field scopes (`tool_name:bash`, `role:assistant`,
-//! `kind:tool_result`, `content:...`, `tool_input:...`), prefixes (`overl*`). Hits come with a
+//! `kind:tool_result`, `content:...`, `tool_input:...`). Hits come with a
 //! snippet and the byte ranges to highlight in it, grouped by session with counts, and can
 //! be restricted to the sessions a [`crate::query::Filter`] selects.
 //!
@@ -88,8 +88,7 @@ impl Searcher {
 
     fn parse(&self, text: &str) -> Result<Box<dyn Query>> {
         let f = self.fields;
-        let mut parser = QueryParser::for_index(&self.index, vec![f.content, f.tool_input]);
-        parser.set_conjunction_by_default();
+        let parser = QueryParser::for_index(&self.index, vec![f.content, f.tool_input]);
         parser.parse_query(text).map_err(|e| Error::Query {
             message: format!("search query {text:?}: {e}"),
         })
@@ -97,12 +96,19 @@ impl Searcher {
 
     /// Runs `text`, keeping only sessions in `within` when given, and returns the best `limit`
     /// hits with snippets plus per-session counts.
-    pub fn search(&self, text: &str, within: Option<&[String]>, limit: usize) -> Result<SearchResult> {
+    pub fn search(
+        &self,
+        text: &str,
+        within: Option<&[String]>,
+        limit: usize,
+    ) -> Result<SearchResult> {
         let err = index::tantivy_error(&self.dir);
         let mut query = self.parse(text)?;
         let snippet_query = self.parse(text)?;
         if let Some(ids) = within {
-            let terms = ids.iter().map(|id| Term::from_field_text(self.fields.session_id, id));
+            let terms = ids
+                .iter()
+                .map(|id| Term::from_field_text(self.fields.session_id, id));
             query = Box::new(BooleanQuery::new(vec![
                 (Occur::Must, query),
                 (Occur::Must, Box::new(TermSetQuery::new(terms))),
@@ -112,16 +118,24 @@ impl Searcher {
         let (top, per_session) = searcher
             .search(
                 &query,
-                &(TopDocs::with_limit(limit.max(1)).order_by_score(), SessionCounter),
+                &(
+                    TopDocs::with_limit(limit.max(1)).order_by_score(),
+                    SessionCounter,
+                ),
             )
             .map_err(&err)?;
         let mut sessions: Vec<SessionHits> = per_session
             .into_iter()
             .map(|(session_id, hits)| SessionHits { session_id, hits })
             .collect();
-        sessions.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.session_id.cmp(&b.session_id)));
+        sessions.sort_by(|a, b| {
+            b.hits
+                .cmp(&a.hits)
+                .then_with(|| a.session_id.cmp(&b.session_id))
+        });
         let content = SnippetGenerator::create(&searcher, &*snippet_query, self.fields.content);
-        let tool_input = SnippetGenerator::create(&searcher, &*snippet_query, self.fields.tool_input);
+        let tool_input =
+            SnippetGenerator::create(&searcher, &*snippet_query, self.fields.tool_input);
         let (mut content, mut tool_input) = (content.map_err(&err)?, tool_input.map_err(&err)?);
         content.set_max_num_chars(SNIPPET_CHARS);
         tool_input.set_max_num_chars(SNIPPET_CHARS);
@@ -146,8 +160,13 @@ impl Searcher {
         tool_input: &SnippetGenerator,
     ) -> Result<Hit> {
         let f = self.fields;
-        let doc: TantivyDocument = searcher.doc(address).map_err(index::tantivy_error(&self.dir))?;
-        let text = |field| doc.get_first(field).and_then(|v| v.as_str().map(str::to_string));
+        let doc: TantivyDocument = searcher
+            .doc(address)
+            .map_err(index::tantivy_error(&self.dir))?;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_string))
+        };
         let mut snippet = content.snippet_from_doc(&doc);
         let mut field = "content";
         if snippet.highlighted().is_empty() {
@@ -159,13 +178,20 @@ impl Searcher {
         }
         Ok(Hit {
             session_id: text(f.session_id).unwrap_or_default(),
-            seq: doc.get_first(f.seq).and_then(|v| v.as_i64()).unwrap_or_default(),
+            seq: doc
+                .get_first(f.seq)
+                .and_then(|v| v.as_i64())
+                .unwrap_or_default(),
             role: text(f.role),
             kind: text(f.kind),
             tool_name: text(f.tool_name),
             field,
             snippet: snippet.fragment().to_string(),
-            highlights: snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+            highlights: snippet
+                .highlighted()
+                .iter()
+                .map(|r| (r.start, r.end))
+                .collect(),
             score,
         })
     }

@@ -12,14 +12,24 @@ use tracelab_core::Error;
 use super::sample;
 
 fn sessions(archive: &Archive) -> Vec<Session> {
-    archive.trajectories().flat_map(Result::unwrap).map(|t| t.session).collect()
+    archive
+        .trajectories()
+        .flat_map(Result::unwrap)
+        .map(|t| t.session)
+        .collect()
 }
 
 fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
-fn count_by(sessions: &[&Session], value: impl Fn(&Session) -> Vec<String>) -> BTreeMap<String, u64> {
+fn count_by(
+    sessions: &[&Session],
+    value: impl Fn(&Session) -> Vec<String>,
+) -> BTreeMap<String, u64> {
     let mut out = BTreeMap::new();
     for s in sessions {
         for v in value(s) {
@@ -40,7 +50,10 @@ fn facets_match_independent_counts_for_every_dimension() {
     let all = sessions(&archive);
     let rt = rt();
     let engine = rt.block_on(QueryEngine::open(&archive)).unwrap();
-    for text in ["", "model=gpt-5-codex,gemini-2.5-pro outcome=failure slice!=api"] {
+    for text in [
+        "",
+        "model=gpt-5-codex,gemini-2.5-pro outcome=failure slice!=api",
+    ] {
         let filter: Filter = text.parse().unwrap();
         let picked: Vec<&Session> = all
             .iter()
@@ -55,30 +68,62 @@ fn facets_match_independent_counts_for_every_dimension() {
         assert_eq!(facets.total, picked.len() as u64, "{text}");
         let expected: Vec<(&str, BTreeMap<String, u64>)> = vec![
             ("harness", count_by(&picked, |s| none(&s.harness))),
-            ("harness_version", count_by(&picked, |s| none(&s.harness_version))),
+            (
+                "harness_version",
+                count_by(&picked, |s| none(&s.harness_version)),
+            ),
             ("model", count_by(&picked, |s| none(&s.model))),
             ("outcome", count_by(&picked, |s| none(&s.outcome))),
             ("slice", count_by(&picked, |s| none(&s.slice))),
             ("repo", count_by(&picked, |s| none(&s.repo))),
             ("task_id", count_by(&picked, |s| none(&s.task_id))),
-            ("source_format", count_by(&picked, |s| none(&s.source_format))),
-            ("config.cache_policy", count_by(&picked, |s| vec![s.config["cache_policy"].clone()])),
-            ("config.reasoning_effort", count_by(&picked, |s| vec![s.config["reasoning_effort"].clone()])),
-            ("config.system_prompt_hash", count_by(&picked, |s| vec![s.config["system_prompt_hash"].clone()])),
+            (
+                "source_format",
+                count_by(&picked, |s| none(&s.source_format)),
+            ),
+            (
+                "config.cache_policy",
+                count_by(&picked, |s| vec![s.config["cache_policy"].clone()]),
+            ),
+            (
+                "config.reasoning_effort",
+                count_by(&picked, |s| vec![s.config["reasoning_effort"].clone()]),
+            ),
+            (
+                "config.system_prompt_hash",
+                count_by(&picked, |s| vec![s.config["system_prompt_hash"].clone()]),
+            ),
             ("tag", count_by(&picked, |s| s.tags.clone())),
         ];
         for (dimension, counts) in expected {
-            let facet = facets.facets.iter().find(|f| f.dimension == dimension).unwrap_or_else(|| panic!("no facet {dimension}"));
-            let got: BTreeMap<String, u64> = facet.values.iter().map(|v| (v.value.clone(), v.count)).collect();
+            let facet = facets
+                .facets
+                .iter()
+                .find(|f| f.dimension == dimension)
+                .unwrap_or_else(|| panic!("no facet {dimension}"));
+            let got: BTreeMap<String, u64> = facet
+                .values
+                .iter()
+                .map(|v| (v.value.clone(), v.count))
+                .collect();
             assert_eq!(got, counts, "{dimension} under {text:?}");
         }
     }
     // "top N plus other": the cut values are summed, nothing lost.
     let facets = rt.block_on(engine.facets(&Filter::default(), 3)).unwrap();
-    let task = facets.facets.iter().find(|f| f.dimension == "task_id").unwrap();
+    let task = facets
+        .facets
+        .iter()
+        .find(|f| f.dimension == "task_id")
+        .unwrap();
     assert_eq!(task.values.len(), 3);
-    assert_eq!(task.values.iter().map(|v| v.count).sum::<u64>() + task.other, 600);
-    let distinct = rt.block_on(engine.distinct(&Dimension::parse("repo").unwrap(), &Filter::default())).unwrap();
+    assert_eq!(
+        task.values.iter().map(|v| v.count).sum::<u64>() + task.other,
+        600
+    );
+    let distinct = rt
+        .block_on(engine.distinct(&Dimension::parse("repo").unwrap(), &Filter::default()))
+        .unwrap();
     assert_eq!(distinct.iter().map(|v| v.count).sum::<u64>(), 600);
 }
 
@@ -87,40 +132,89 @@ fn every_filter_kind_selects_what_a_scan_selects() {
     let dir = tempfile::tempdir().unwrap();
     let mut archive = sample(dir.path(), 500, 4);
     let all = sessions(&archive);
-    let labelled: Vec<String> = all.iter().step_by(7).map(|s| s.session_id.clone()).collect();
+    let labelled: Vec<String> = all
+        .iter()
+        .step_by(7)
+        .map(|s| s.session_id.clone())
+        .collect();
     let labels: Vec<Label> = labelled
         .iter()
         .enumerate()
-        .map(|(i, id)| Label { label_id: format!("l{i}"), session_id: id.clone(), name: "reviewed".into(), ..Label::default() })
+        .map(|(i, id)| Label {
+            label_id: format!("l{i}"),
+            session_id: id.clone(),
+            name: "reviewed".into(),
+            ..Label::default()
+        })
         .collect();
     let mut append = archive.append().unwrap();
     append.write_labels(&labels).unwrap();
     append.commit().unwrap();
 
-    let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc);
+    let t = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
     type Pred = Box<dyn Fn(&Session) -> bool>;
     let cases: Vec<(&str, Pred)> = vec![
-        ("harness=atlas-agent", Box::new(|s| s.harness.as_deref() == Some("atlas-agent"))),
-        ("harness_version=2.4.0", Box::new(|s| s.harness_version.as_deref() == Some("2.4.0"))),
-        ("model=gpt-5-codex", Box::new(|s| s.model.as_deref() == Some("gpt-5-codex"))),
-        ("outcome=error,timeout", Box::new(|s| matches!(s.outcome.as_deref(), Some("error" | "timeout")))),
+        (
+            "harness=atlas-agent",
+            Box::new(|s| s.harness.as_deref() == Some("atlas-agent")),
+        ),
+        (
+            "harness_version=2.4.0",
+            Box::new(|s| s.harness_version.as_deref() == Some("2.4.0")),
+        ),
+        (
+            "model=gpt-5-codex",
+            Box::new(|s| s.model.as_deref() == Some("gpt-5-codex")),
+        ),
+        (
+            "outcome=error,timeout",
+            Box::new(|s| matches!(s.outcome.as_deref(), Some("error" | "timeout"))),
+        ),
         ("slice=ide", Box::new(|s| s.slice.as_deref() == Some("ide"))),
-        ("repo=django/django", Box::new(|s| s.repo.as_deref() == Some("django/django"))),
+        (
+            "repo=django/django",
+            Box::new(|s| s.repo.as_deref() == Some("django/django")),
+        ),
         ("source_format=sample", Box::new(|_| true)),
-        ("model!=gpt-5-codex", Box::new(|s| s.model.as_deref() != Some("gpt-5-codex"))),
-        ("config.cache_policy=evict-stale-thinking", Box::new(|s| s.config["cache_policy"] == "evict-stale-thinking")),
+        (
+            "model!=gpt-5-codex",
+            Box::new(|s| s.model.as_deref() != Some("gpt-5-codex")),
+        ),
+        (
+            "config.cache_policy=evict-stale-thinking",
+            Box::new(|s| s.config["cache_policy"] == "evict-stale-thinking"),
+        ),
         ("config.reasoning_effort=high,medium", Box::new(|_| true)),
-        ("tag=long", Box::new(|s| s.tags.contains(&"long".to_string()))),
-        ("started>=2026-09-01 started<2026-09-15", Box::new(move |s| {
-            let at = s.started_at.unwrap();
-            at >= t("2026-09-01T00:00:00Z") && at < t("2026-09-15T00:00:00Z")
-        })),
-        ("score>=0.5 score<=0.9", Box::new(|s| s.score.is_some_and(|v| (0.5..=0.9).contains(&v)))),
-        ("tokens>=20000", Box::new(|s| s.input_tokens.unwrap() + s.output_tokens.unwrap() >= 20_000)),
+        (
+            "tag=long",
+            Box::new(|s| s.tags.contains(&"long".to_string())),
+        ),
+        (
+            "started>=2026-09-01 started<2026-09-15",
+            Box::new(move |s| {
+                let at = s.started_at.unwrap();
+                at >= t("2026-09-01T00:00:00Z") && at < t("2026-09-15T00:00:00Z")
+            }),
+        ),
+        (
+            "score>=0.5 score<=0.9",
+            Box::new(|s| s.score.is_some_and(|v| (0.5..=0.9).contains(&v))),
+        ),
+        (
+            "tokens>=20000",
+            Box::new(|s| s.input_tokens.unwrap() + s.output_tokens.unwrap() >= 20_000),
+        ),
         ("cost<0.1", Box::new(|s| s.cost_usd.unwrap() <= 0.1)),
         ("has_tool_error", Box::new(|s| s.n_tool_errors > 0)),
         ("!has_tool_error", Box::new(|s| s.n_tool_errors == 0)),
-        ("label=reviewed", Box::new(move |s| labelled.contains(&s.session_id))),
+        (
+            "label=reviewed",
+            Box::new(move |s| labelled.contains(&s.session_id)),
+        ),
         ("label=nobody-made-this", Box::new(|_| false)),
     ];
     let rt = rt();
@@ -130,12 +224,22 @@ fn every_filter_kind_selects_what_a_scan_selects() {
         let want = all.iter().filter(|s| pred(s)).count() as u64;
         let got = rt.block_on(engine.facets(&filter, 5)).unwrap().total;
         assert_eq!(got, want, "{text}");
-        assert!(want > 0 || text.contains("nobody"), "{text} selects nothing: a weak test");
-        assert_eq!(rt.block_on(engine.session_ids(&filter)).unwrap().len() as u64, want, "{text}");
+        assert!(
+            want > 0 || text.contains("nobody"),
+            "{text} selects nothing: a weak test"
+        );
+        assert_eq!(
+            rt.block_on(engine.session_ids(&filter)).unwrap().len() as u64,
+            want,
+            "{text}"
+        );
     }
     let task = all[0].task_id.clone().unwrap();
     let filter: Filter = format!("task_id={task}").parse().unwrap();
-    let want = all.iter().filter(|s| s.task_id.as_deref() == Some(&task)).count() as u64;
+    let want = all
+        .iter()
+        .filter(|s| s.task_id.as_deref() == Some(&task))
+        .count() as u64;
     assert_eq!(rt.block_on(engine.facets(&filter, 5)).unwrap().total, want);
 }
 
@@ -147,24 +251,47 @@ fn pages_are_sorted_and_a_session_opens_in_order() {
     let rt = rt();
     let engine = rt.block_on(QueryEngine::open(&archive)).unwrap();
     let filter: Filter = "slice=cli".parse().unwrap();
-    let sort = Sort { column: "cost_usd".into(), descending: true };
+    let sort = Sort {
+        column: "cost_usd".into(),
+        descending: true,
+    };
     let page = rt
         .block_on(engine.sessions_page(&filter, None, &sort, 5, 10, &["session_id", "cost_usd"]))
         .unwrap();
     all.retain(|s| s.slice.as_deref() == Some("cli"));
-    all.sort_by(|a, b| b.cost_usd.partial_cmp(&a.cost_usd).unwrap().then(a.session_id.cmp(&b.session_id)));
-    let ids = page.column(0).as_any().downcast_ref::<arrow::array::StringArray>().unwrap();
+    all.sort_by(|a, b| {
+        b.cost_usd
+            .partial_cmp(&a.cost_usd)
+            .unwrap()
+            .then(a.session_id.cmp(&b.session_id))
+    });
+    let ids = page
+        .column(0)
+        .as_any()
+        .downcast_ref::<arrow::array::StringArray>()
+        .unwrap();
     let want: Vec<&str> = all[5..15].iter().map(|s| s.session_id.as_str()).collect();
     assert_eq!(ids.iter().flatten().collect::<Vec<_>>(), want);
     assert_eq!(page.schema().field(1).name(), "cost_usd");
 
-    let bad = Sort { column: "nope".into(), descending: false };
-    assert!(rt.block_on(engine.sessions_page(&filter, None, &bad, 0, 1, &[])).is_err());
+    let bad = Sort {
+        column: "nope".into(),
+        descending: false,
+    };
+    assert!(rt
+        .block_on(engine.sessions_page(&filter, None, &bad, 0, 1, &[]))
+        .is_err());
 
     let longest = all.iter().max_by_key(|s| s.n_events).unwrap();
-    let events = rt.block_on(engine.session_events(&longest.session_id)).unwrap();
+    let events = rt
+        .block_on(engine.session_events(&longest.session_id))
+        .unwrap();
     assert_eq!(events.num_rows() as i64, longest.n_events);
-    let seq = events.column(1).as_any().downcast_ref::<arrow::array::Int64Array>().unwrap();
+    let seq = events
+        .column(1)
+        .as_any()
+        .downcast_ref::<arrow::array::Int64Array>()
+        .unwrap();
     assert!(seq.values().windows(2).all(|w| w[0] < w[1]));
 }
 
@@ -176,10 +303,16 @@ fn the_sql_console_reads_and_refuses_every_kind_of_write() {
     let engine = rt.block_on(QueryEngine::open(&archive)).unwrap();
     let cancel = CancelToken::new();
     let ok = rt
-        .block_on(engine.sql("SELECT tool_name, count(*) AS n FROM tool_calls GROUP BY tool_name ORDER BY n DESC", 100, &cancel))
+        .block_on(engine.sql(
+            "SELECT tool_name, count(*) AS n FROM tool_calls GROUP BY tool_name ORDER BY n DESC",
+            100,
+            &cancel,
+        ))
         .unwrap();
     assert!(ok.rows >= 4 && !ok.truncated);
-    let capped = rt.block_on(engine.sql("SELECT * FROM events", 50, &cancel)).unwrap();
+    let capped = rt
+        .block_on(engine.sql("SELECT * FROM events", 50, &cancel))
+        .unwrap();
     assert_eq!((capped.rows, capped.truncated), (50, true));
 
     let outside = dir.path().join("stolen.csv");
@@ -191,33 +324,61 @@ fn the_sql_console_reads_and_refuses_every_kind_of_write() {
         "DELETE FROM sessions".into(),
         "UPDATE sessions SET outcome = 'success'".into(),
         format!("COPY sessions TO '{}'", outside.display()),
-        format!("CREATE EXTERNAL TABLE x STORED AS CSV LOCATION '{}'", outside.display()),
+        format!(
+            "CREATE EXTERNAL TABLE x STORED AS CSV LOCATION '{}'",
+            outside.display()
+        ),
         "SET datafusion.execution.batch_size = 1".into(),
     ];
     for sql in &refused {
         match rt.block_on(engine.sql(sql, 10, &cancel)) {
-            Err(Error::Refused { message }) => assert!(message.contains("read-only"), "{sql}: {message}"),
+            Err(Error::Refused { message }) => {
+                assert!(message.contains("read-only"), "{sql}: {message}")
+            }
             // UPDATE/DELETE may be rejected by the planner before the read-only check;
             // either way nothing runs.
-            Err(Error::Query { message }) if sql.starts_with("UPDATE") || sql.starts_with("DELETE") => {
+            Err(Error::Query { message })
+                if sql.starts_with("UPDATE") || sql.starts_with("DELETE") =>
+            {
                 assert!(!message.is_empty())
             }
             other => panic!("{sql}: expected a refusal, got {other:?}"),
         }
     }
     assert!(!outside.exists(), "COPY must not write");
-    let from_file = rt.block_on(engine.sql(&format!("SELECT * FROM '{}'", outside.display()), 10, &cancel));
+    let from_file = rt.block_on(engine.sql(
+        &format!("SELECT * FROM '{}'", outside.display()),
+        10,
+        &cancel,
+    ));
     assert!(from_file.is_err(), "queries cannot read files by path");
 
-    let Err(Error::Query { message }) = rt.block_on(engine.sql("SELEC 1", 10, &cancel)) else { panic!() };
+    let Err(Error::Query { message }) = rt.block_on(engine.sql("SELEC 1", 10, &cancel)) else {
+        panic!()
+    };
     assert!(message.contains("Line: 1, Column"), "{message}");
-    let Err(Error::Query { message }) = rt.block_on(engine.sql("SELECT no_such_column FROM sessions", 10, &cancel)) else { panic!() };
+    let Err(Error::Query { message }) =
+        rt.block_on(engine.sql("SELECT no_such_column FROM sessions", 10, &cancel))
+    else {
+        panic!()
+    };
     assert!(message.contains("no_such_column"), "{message}");
-    let Err(Error::Query { .. }) = rt.block_on(engine.sql("SELECT outcome + 1 FROM sessions", 10, &cancel)) else { panic!() };
+    let Err(Error::Query { .. }) =
+        rt.block_on(engine.sql("SELECT outcome + 1 FROM sessions", 10, &cancel))
+    else {
+        panic!()
+    };
 
     let empty = Archive::open_or_create(dir.path().join("empty")).unwrap();
     let engine = rt.block_on(QueryEngine::open(&empty)).unwrap();
-    let none = rt.block_on(engine.sql("SELECT count(*) FROM sessions", 10, &cancel)).unwrap();
+    let none = rt
+        .block_on(engine.sql("SELECT count(*) FROM sessions", 10, &cancel))
+        .unwrap();
     assert_eq!(none.rows, 1);
-    assert_eq!(rt.block_on(engine.facets(&Filter::default(), 10)).unwrap().total, 0);
+    assert_eq!(
+        rt.block_on(engine.facets(&Filter::default(), 10))
+            .unwrap()
+            .total,
+        0
+    );
 }
