@@ -46,8 +46,9 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --quiet
 fi
 
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb' 2>/dev/null; then
-  echo "==> Python venv with duckdb"
+# DuckDB reads our Parquet (interop test); scipy and statsmodels check the diagnosis statistics.
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb, scipy, statsmodels' 2>/dev/null; then
+  echo "==> Python venv with duckdb, scipy, statsmodels"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check duckdb
+  .venv/bin/pip install --quiet --disable-pip-version-check duckdb scipy statsmodels
 fi

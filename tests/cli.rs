@@ -27,7 +27,7 @@ fn info_json_has_the_keys_scripts_rely_on() {
         assert!(info.get(key).is_some(), "missing {key}: {info}");
     }
     let sessions = info["sessions"].as_u64().unwrap();
-    assert_eq!(sessions, 2_000);
+    assert_eq!(sessions, 10_000);
     let by_outcome: u64 = info["by_outcome"]
         .as_object()
         .unwrap()
@@ -68,7 +68,7 @@ fn the_committed_sample_is_what_gen_sample_writes() {
 fn info_prints_readable_counts() {
     let run = tracelab(&["info", s(&sample_archive())]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("Sessions     2,000"), "{}", run.stdout);
+    assert!(run.stdout.contains("Sessions     10,000"), "{}", run.stdout);
     assert!(run.stdout.contains("By harness version"));
     assert!(run.stdout.contains("claude-sonnet-4-5"));
 }

@@ -36,6 +36,14 @@ enum Command {
     Index(commands::index::Args),
     /// Count sessions by every dimension (harness, version, model, outcome, slice, repo, task, config keys, tags).
     Facets(commands::facets::Args),
+    /// Compare two cohorts: success rates with intervals, the difference and its p-value, metrics, a paired analysis on shared tasks.
+    Compare(commands::compare::Args),
+    /// Rank harness changes by their effect on the success rate, holding the others fixed.
+    Attribute(commands::attribute::Args),
+    /// When each new harness version, model or config value appeared and took over, per slice.
+    Rollouts(commands::rollouts::Args),
+    /// Success rate or a metric per day or week, split by a dimension, with intervals.
+    Timeseries(commands::timeseries::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +57,10 @@ fn main() -> ExitCode {
         Command::Search(args) => commands::search::run(args),
         Command::Index(args) => commands::index::run(args),
         Command::Facets(args) => commands::facets::run(args),
+        Command::Compare(args) => commands::compare::run(args),
+        Command::Attribute(args) => commands::attribute::run(args),
+        Command::Rollouts(args) => commands::rollouts::run(args),
+        Command::Timeseries(args) => commands::timeseries::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,6 +21,14 @@ pub fn percent(part: u64, whole: u64) -> String {
     format!("{:.1}%", 100.0 * part as f64 / whole as f64)
 }
 
+/// A number with `decimals` decimals, or `–` when there is none (never `NaN`).
+pub fn num(x: Option<f64>, decimals: usize) -> String {
+    match x {
+        Some(v) if v.is_finite() => format!("{v:.decimals$}"),
+        _ => "–".into(),
+    }
+}
+
 /// Trace text made safe for a terminal: control characters (ANSI escapes included) are
 /// shown as `\u{..}` instead of being interpreted. Newlines and tabs are kept.
 pub fn printable(text: &str) -> String {

@@ -13,6 +13,7 @@
 
 pub mod archive;
 pub mod columnar;
+pub mod diagnose;
 mod error;
 pub mod export;
 pub mod import;

@@ -14,7 +14,7 @@ pub struct Args {
     #[arg(long)]
     out: PathBuf,
     /// Number of sessions.
-    #[arg(long, default_value_t = 2_000)]
+    #[arg(long, default_value_t = 10_000)]
     sessions: u64,
     /// Random seed; the same seed gives the same archive.
     #[arg(long, default_value_t = 7)]

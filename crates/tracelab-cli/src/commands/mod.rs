@@ -1,5 +1,7 @@
 //! One file per verb.
 
+pub mod attribute;
+pub mod compare;
 pub mod export;
 pub mod facets;
 pub mod gen_sample;
@@ -7,4 +9,6 @@ pub mod import;
 pub mod index;
 pub mod info;
 pub mod query;
+pub mod rollouts;
 pub mod search;
+pub mod timeseries;

@@ -33,7 +33,7 @@ use datafusion::error::DataFusionError;
 use datafusion::logical_expr::{col, lit, Expr, SortExpr};
 use datafusion::prelude::{DataFrame, SessionConfig, SessionContext};
 
-pub use facets::{Dimension, FacetCount, Facets};
+pub use facets::{Dimension, FacetCount, Facets, NONE};
 pub use filter::{Filter, FilterError};
 pub use sql::{SqlResult, DEFAULT_ROW_LIMIT};
 

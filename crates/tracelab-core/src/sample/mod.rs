@@ -28,7 +28,7 @@ pub struct SampleOptions {
 impl Default for SampleOptions {
     fn default() -> Self {
         SampleOptions {
-            sessions: 2_000,
+            sessions: 10_000,
             seed: 7,
         }
     }

@@ -27,6 +27,9 @@ use crate::archive::Archive;
 use crate::error::{Error, Result};
 use crate::progress::{CancelToken, Silent};
 
+/// Most indexed terms one `prefix*` expands to (per field), in term order.
+const MAX_PREFIX_TERMS: usize = 64;
+
 /// Characters of text around a hit in a snippet.
 const SNIPPET_CHARS: usize = 160;
 
@@ -89,9 +92,97 @@ impl Searcher {
     fn parse(&self, text: &str) -> Result<Box<dyn Query>> {
         let f = self.fields;
         let parser = QueryParser::for_index(&self.index, vec![f.content, f.tool_input]);
-        parser.parse_query(text).map_err(|e| Error::Query {
+        let expanded = self.expand_prefixes(text)?;
+        parser.parse_query(&expanded).map_err(|e| Error::Query {
             message: format!("search query {text:?}: {e}"),
         })
+    }
+
+    /// Rewrites each bare `prefix*` (optionally `field:prefix*`) into the indexed terms that
+    /// start with it, ORed: Tantivy's parser only knows prefixes at the end of a phrase.
+    /// Expanding to real terms, rather than a regex, keeps snippets highlighting them.
+    fn expand_prefixes(&self, text: &str) -> Result<String> {
+        let mut out = String::with_capacity(text.len());
+        let mut quoted = false;
+        let mut token = String::new();
+        for c in text.chars().chain(std::iter::once(' ')) {
+            let boundary = !quoted && (c.is_whitespace() || c == '(' || c == ')');
+            if boundary {
+                out.push_str(&self.expand_token(&token)?);
+                token.clear();
+                out.push(c);
+            } else {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                token.push(c);
+            }
+        }
+        out.pop();
+        Ok(out)
+    }
+
+    fn expand_token(&self, token: &str) -> Result<String> {
+        let (sign, rest) = match token.strip_prefix(['+', '-']) {
+            Some(rest) => (&token[..1], rest),
+            None => ("", token),
+        };
+        let (field, prefix) = match rest.split_once(':') {
+            Some((f, p)) => (Some(f), p),
+            None => (None, rest),
+        };
+        let Some(prefix) = prefix.strip_suffix('*') else {
+            return Ok(token.to_string());
+        };
+        if prefix.is_empty() || !prefix.chars().all(char::is_alphanumeric) {
+            return Ok(token.to_string());
+        }
+        let prefix = prefix.to_lowercase();
+        let fields = match field {
+            None => vec![
+                ("content", self.fields.content),
+                ("tool_input", self.fields.tool_input),
+            ],
+            Some("content") => vec![("content", self.fields.content)],
+            Some("tool_input") => vec![("tool_input", self.fields.tool_input)],
+            Some(other) => {
+                return Err(Error::Query {
+                    message: format!(
+                        "search query: prefix queries work on content and tool_input, not `{other}`"
+                    ),
+                })
+            }
+        };
+        let searcher = self.reader.searcher();
+        let err = index::tantivy_error(&self.dir);
+        let mut alternatives = Vec::new();
+        for (name, field) in fields {
+            let mut terms = std::collections::BTreeSet::new();
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(field).map_err(&err)?;
+                let mut stream = inverted
+                    .terms()
+                    .range()
+                    .ge(prefix.as_bytes())
+                    .into_stream()
+                    .map_err(|e| err(e.into()))?;
+                while stream.advance() && terms.len() < MAX_PREFIX_TERMS {
+                    let Ok(term) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    if !term.starts_with(&prefix) {
+                        break;
+                    }
+                    terms.insert(term.to_string());
+                }
+            }
+            alternatives.extend(terms.into_iter().map(|t| format!("{name}:{t}")));
+        }
+        if alternatives.is_empty() {
+            // Nothing starts with it: a term that matches nothing, so the query still parses.
+            alternatives.push(format!("content:{prefix}"));
+        }
+        Ok(format!("{sign}({})", alternatives.join(" OR ")))
     }
 
     /// Runs `text`, keeping only sessions in `within` when given, and returns the best `limit`

@@ -363,5 +363,6 @@ fn the_planted_regressions_are_visible_in_the_sample() {
     }
 }
 
+mod diagnose;
 mod query;
 mod search;

@@ -46,6 +46,33 @@ fn terms_phrases_booleans_scopes_and_prefixes() {
         .search("\"overloaded_error\" OR \"wall-clock limit\"", None, 3)
         .unwrap();
     assert!(either.total_hits >= r.total_hits.max(wall.total_hits));
+    // A bare term ORed with a phrase matches the union of the two.
+    let word = searcher.search("UnicodeDecodeError", None, 3).unwrap();
+    let mixed = searcher
+        .search("UnicodeDecodeError OR \"wall-clock limit\"", None, 3)
+        .unwrap();
+    assert!(word.total_hits > 0 && wall.total_hits > 0);
+    assert!(mixed.total_hits >= word.total_hits.max(wall.total_hits));
+    assert!(mixed.total_hits <= word.total_hits + wall.total_hits);
+
+    // Prefixes: `overl*` expands to the indexed terms starting with it (overloaded, ...).
+    let prefix = searcher.search("overl*", None, 5).unwrap();
+    let exact = searcher.search("overloaded", None, 5).unwrap();
+    assert!(exact.total_hits > 0);
+    assert!(
+        prefix.total_hits >= exact.total_hits,
+        "{} < {}",
+        prefix.total_hits,
+        exact.total_hits
+    );
+    assert!(prefix.hits.iter().all(|h| !h.highlights.is_empty()));
+    let scoped = searcher
+        .search("content:overl* AND kind:error", None, 5)
+        .unwrap();
+    assert!(scoped.total_hits > 0 && scoped.total_hits <= prefix.total_hits);
+    assert_eq!(searcher.search("zzqx*", None, 5).unwrap().total_hits, 0);
+    assert!(searcher.search("role:ass*", None, 5).is_err());
+
     let not = searcher.search("passed -failed", None, 3).unwrap();
     assert!(not.hits.iter().all(|h| !h.snippet.contains("failed")));
 
