@@ -21,6 +21,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test"
 cargo test --workspace --locked
 
+step "scipy and statsmodels recompute the diagnosis statistics"
+.venv/bin/python tests/interop/stats_reference.py target/stats-reference.json
+
 step "svelte-check and Vitest"
 (cd ui && npm run --silent check && npm test --silent)
 

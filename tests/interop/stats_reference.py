@@ -9,7 +9,9 @@ blocks are skipped); `confidence` defaults to 0.95:
   mcnemar:      {a_only, b_only, p}
   holm:         {p: [...], adjusted: [...]}
   mann_whitney: {a: [...], b: [...], p}
-  ols:          {X: [[...]], y: [...], coefficients: [...], standard_errors: [...]}
+  ztest:        {successes_a, n_a, successes_b, n_b, p}                     (pooled, two-sided)
+  ols:          {X: [[...]], y: [...], [groups: [...],] coefficients: [...], standard_errors: [...]}
+                (HC1 errors; with groups, errors clustered by group, CR1)
 
 Prints one line per check; exits 1 at the first mismatch, naming it.
 """
@@ -21,7 +23,8 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
+                                          proportions_ztest)
 
 TOLERANCE = 5e-4
 
@@ -38,7 +41,11 @@ def independent_columns(X):
 def ols(case):
     X, y = np.asarray(case["X"], float), np.asarray(case["y"], float)
     kept = independent_columns(X)
-    fit = sm.OLS(y, X[:, kept]).fit(cov_type="HC1")
+    if "groups" in case:
+        fit = sm.OLS(y, X[:, kept]).fit(cov_type="cluster",
+                                        cov_kwds={"groups": np.asarray(case["groups"])})
+    else:
+        fit = sm.OLS(y, X[:, kept]).fit(cov_type="HC1")
     # Tracelab reports a dependent column as coefficient 0 with standard error 0.
     coefficients, errors = np.zeros(X.shape[1]), np.zeros(X.shape[1])
     coefficients[kept], errors[kept] = fit.params, fit.bse
@@ -59,6 +66,11 @@ CHECKS = {
                                    alpha=1 - c.get("confidence", 0.95)),
         (c["low"], c["high"]),
     ),
+    "ztest": lambda c: (
+        f"{c['successes_b']}/{c['n_b']} vs {c['successes_a']}/{c['n_a']}",
+        [proportions_ztest([c["successes_b"], c["successes_a"]], [c["n_b"], c["n_a"]])[1]],
+        [c["p"]],
+    ),
     "fisher": lambda c: (str(c["table"]), [stats.fisher_exact(c["table"]).pvalue], [c["p"]]),
     "mcnemar": lambda c: (
         f"{c['a_only']} vs {c['b_only']}",
@@ -74,7 +86,11 @@ CHECKS = {
                             use_continuity=True).pvalue],
         [c["p"]],
     ),
-    "ols": lambda c: (f"{len(c['y'])} sessions x {len(c['X'][0])} columns", *ols(c)),
+    "ols": lambda c: (
+        f"{len(c['y'])} sessions x {len(c['X'][0])} columns"
+        + (f", clustered in {len(set(c['groups']))} groups" if "groups" in c else ", HC1"),
+        *ols(c),
+    ),
 }
 
 

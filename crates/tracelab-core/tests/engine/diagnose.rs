@@ -302,3 +302,142 @@ fn time_series_has_one_point_per_slice_and_week_with_bands() {
         assert!(lo <= v && v <= hi && (0.0..=1.0).contains(&lo) && hi <= 1.0);
     }
 }
+
+/// Writes `target/stats-reference.json`: the statistics Tracelab computes on the committed
+/// sample, with their inputs, for `tests/interop/stats_reference.py` to recompute with scipy
+/// and statsmodels (CI runs it after this test).
+#[test]
+fn writes_the_statistics_for_the_scipy_check() {
+    use std::collections::HashMap;
+    use tracelab_core::diagnose::ols::{self, ClusterPart, GroupedBinary};
+    use tracelab_core::diagnose::stats;
+
+    let archive = committed_sample();
+    let sessions: Vec<_> = archive
+        .trajectories()
+        .flat_map(Result::unwrap)
+        .map(|t| t.session)
+        .collect();
+    let (fa, fb) = (
+        "slice=ide started<2026-08-19",
+        "slice=ide started>=2026-08-20",
+    );
+    let c = rt().block_on(async {
+        let engine = QueryEngine::open(&archive).await.unwrap();
+        diagnose::compare(&engine, fa, fb).await.unwrap()
+    });
+    let in_cohort = |f: &str, s: &tracelab_core::record::Session| {
+        let f: Filter = f.parse().unwrap();
+        let t = s.started_at.unwrap();
+        s.slice.as_deref() == Some("ide")
+            && f.started_from.is_none_or(|from| t >= from)
+            && f.started_to.is_none_or(|to| t < to)
+    };
+    let steps = |f: &str| -> Vec<f64> {
+        sessions
+            .iter()
+            .filter(|s| in_cohort(f, s))
+            .map(|s| s.n_events as f64)
+            .collect()
+    };
+    let (steps_a, steps_b) = (steps(fa), steps(fb));
+    let (sa, na, sb, nb) = (
+        c.a.successes,
+        c.a.with_outcome,
+        c.b.successes,
+        c.b.with_outcome,
+    );
+    let paired = c.paired.as_ref().unwrap();
+    let mut p_values = vec![c.p_value.unwrap()];
+    p_values.extend(c.metrics.iter().filter_map(|m| m.p_value));
+    let small = [[7u64, 3], [2, 9]];
+
+    // A linear probability model on the sessions: intercept, slice, week, the prompt change,
+    // long sessions and their interaction; cells of identical rows, clustered by task.
+    let week = |s: &tracelab_core::record::Session| {
+        (s.started_at.unwrap() - story::period_start()).num_days() / 7
+    };
+    let row = |s: &tracelab_core::record::Session| -> Vec<f64> {
+        let new_prompt =
+            s.config.get("system_prompt_hash").map(String::as_str) == Some("sp-9f27d3");
+        let long = s.tags.iter().any(|t| t == "long");
+        let mut r = vec![
+            1.0,
+            f64::from(u8::from(s.slice.as_deref() == Some("ide"))),
+            f64::from(u8::from(s.slice.as_deref() == Some("api"))),
+            f64::from(u8::from(new_prompt)),
+            f64::from(u8::from(long)),
+            f64::from(u8::from(new_prompt && long)),
+        ];
+        r.extend((1..8).map(|w| f64::from(u8::from(week(s) == w))));
+        r
+    };
+    let mut data = GroupedBinary::default();
+    let mut cell_of: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut task_of: HashMap<&str, usize> = HashMap::new();
+    let mut by_part: HashMap<(usize, usize), (f64, f64)> = HashMap::new();
+    let (mut x, mut y, mut groups) = (Vec::new(), Vec::new(), Vec::new());
+    for s in &sessions {
+        let r = row(s);
+        let success = f64::from(u8::from(s.outcome.as_deref() == Some("success")));
+        let key: Vec<u8> = r.iter().map(|v| *v as u8).collect();
+        let next = data.rows.len();
+        let cell = *cell_of.entry(key).or_insert(next);
+        if cell == next {
+            data.push(r.clone(), 0.0, 0.0);
+        }
+        data.n[cell] += 1.0;
+        data.successes[cell] += success;
+        let next = task_of.len();
+        let task = *task_of.entry(s.task_id.as_deref().unwrap()).or_insert(next);
+        let part = by_part.entry((cell, task)).or_default();
+        part.0 += 1.0;
+        part.1 += success;
+        x.push(r);
+        y.push(success);
+        groups.push(task);
+    }
+    let fit = ols::fit(&data).unwrap();
+    let k = fit.coefficients.len();
+    let mut clustered = fit.clone();
+    let parts: Vec<ClusterPart> = by_part
+        .iter()
+        .map(|(&(cell, cluster), &(n, successes))| ClusterPart {
+            cluster,
+            cell,
+            n,
+            successes,
+        })
+        .collect();
+    clustered.cluster_robust(&data, &parts, task_of.len(), &(0..k).collect::<Vec<_>>());
+    let errors = |f: &ols::Fit| (0..k).map(|j| f.standard_error(j)).collect::<Vec<_>>();
+
+    let json = serde_json::json!({
+        "wilson": [
+            {"successes": sa, "n": na, "low": c.a.ci_low, "high": c.a.ci_high},
+            {"successes": sb, "n": nb, "low": c.b.ci_low, "high": c.b.ci_high},
+            {"successes": 0, "n": 12, "low": stats::wilson(0, 12, 0.95).unwrap().low, "high": stats::wilson(0, 12, 0.95).unwrap().high},
+        ],
+        "newcombe": [{"successes_a": sa, "n_a": na, "successes_b": sb, "n_b": nb,
+                      "low": c.ci_low_pp.unwrap() / 100.0, "high": c.ci_high_pp.unwrap() / 100.0}],
+        "ztest": [{"successes_a": sa, "n_a": na, "successes_b": sb, "n_b": nb, "p": c.p_value}],
+        "fisher": [{"table": small, "p": stats::fisher_exact(7, 3, 2, 9)}],
+        "mcnemar": [
+            {"a_only": paired.solved_in_a_only, "b_only": paired.solved_in_b_only, "p": paired.mcnemar_p},
+            {"a_only": 3, "b_only": 11, "p": stats::mcnemar(3, 11).p_value},
+        ],
+        "holm": [{"p": p_values, "adjusted": stats::holm(&p_values)}],
+        "mann_whitney": [{"a": steps_a, "b": steps_b, "p": stats::mann_whitney_u(&steps_a, &steps_b)}],
+        "ols": [
+            {"X": x, "y": y, "coefficients": fit.coefficients, "standard_errors": errors(&fit)},
+            {"X": x, "y": y, "groups": groups, "coefficients": clustered.coefficients, "standard_errors": errors(&clustered)},
+        ],
+    });
+    assert_eq!(c.metrics[2].metric, "steps");
+    assert_eq!(
+        c.metrics[2].p_value,
+        stats::mann_whitney_u(&steps_a, &steps_b)
+    );
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/stats-reference.json");
+    std::fs::write(&out, serde_json::to_vec(&json).unwrap()).unwrap();
+}
