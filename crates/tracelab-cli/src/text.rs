@@ -29,6 +29,23 @@ pub fn num(x: Option<f64>, decimals: usize) -> String {
     }
 }
 
+/// A p-value: four decimals, or `<0.0001` (never `0.0000`, which would claim certainty).
+pub fn p_value(p: Option<f64>) -> String {
+    match p {
+        Some(v) if v.is_finite() && v < 0.0001 => "<0.0001".into(),
+        other => num(other, 4),
+    }
+}
+
+/// `p = 0.0123` or `p < 0.0001`, for sentences.
+pub fn p_clause(p: Option<f64>) -> String {
+    let v = p_value(p);
+    match v.strip_prefix('<') {
+        Some(rest) => format!("p < {rest}"),
+        None => format!("p = {v}"),
+    }
+}
+
 /// Trace text made safe for a terminal: control characters (ANSI escapes included) are
 /// shown as `\u{..}` instead of being interpreted. Newlines and tabs are kept.
 pub fn printable(text: &str) -> String {

@@ -13,6 +13,7 @@
 
 pub mod archive;
 pub mod columnar;
+pub mod decontam;
 pub mod diagnose;
 mod error;
 pub mod export;
@@ -24,6 +25,7 @@ pub mod query;
 pub mod record;
 pub mod sample;
 pub mod schema;
+pub mod scrub;
 pub mod search;
 pub mod summary;
 

@@ -5,7 +5,7 @@ use tracelab_core::archive::Archive;
 use tracelab_core::diagnose::{self, report::Report, Comparison};
 use tracelab_core::query::QueryEngine;
 
-use crate::text::{num, printable_line, thousands};
+use crate::text::{num, p_clause, p_value, printable_line, thousands};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -67,18 +67,18 @@ fn render(c: &Comparison) -> String {
         ));
     }
     out.push_str(&format!(
-        "\nB − A: {} pp [{}, {}] (95% Newcombe), p = {} ({}), Holm-adjusted p = {}\n",
+        "\nB − A: {} pp [{}, {}] (95% Newcombe), {} ({}), Holm-adjusted {}\n",
         num(c.difference_pp, 1),
         num(c.ci_low_pp, 1),
         num(c.ci_high_pp, 1),
-        num(c.p_value, 4),
+        p_clause(c.p_value),
         c.test.unwrap_or("no test"),
-        num(c.p_value_holm, 4)
+        p_clause(c.p_value_holm)
     ));
     match &c.paired {
         Some(p) => out.push_str(&format!(
-            "Paired on {} shared tasks: solved only in A {}, only in B {}, McNemar p = {:.4} ({}); mean per-task difference {} pp [{}, {}]\n",
-            p.shared_tasks, p.solved_in_a_only, p.solved_in_b_only, p.mcnemar_p, p.mcnemar_test,
+            "Paired on {} shared tasks: solved only in A {}, only in B {}, McNemar {} ({}); mean per-task difference {} pp [{}, {}]\n",
+            thousands(p.shared_tasks), thousands(p.solved_in_a_only), thousands(p.solved_in_b_only), p_clause(Some(p.mcnemar_p)), p.mcnemar_test,
             num(p.mean_difference_pp, 1), num(p.ci_low_pp, 1), num(p.ci_high_pp, 1)
         )),
         None => out.push_str("Paired: the cohorts share no task\n"),
@@ -88,14 +88,21 @@ fn render(c: &Comparison) -> String {
         "metric (median)", "A", "B", "B − A", "95% interval", "p (Holm)"
     ));
     for m in &c.metrics {
+        // Decimals that suit the unit: whole tokens, cents and below for cost.
+        let d = match m.unit {
+            "tokens" => 0,
+            "USD" => 4,
+            "fraction" => 3,
+            _ => 1,
+        };
         out.push_str(&format!(
             "{:<24}{:>12}{:>12}{:>12}  {:<26}{:>10}\n",
             format!("{} ({})", m.metric, m.unit),
-            num(m.a.median, 3),
-            num(m.b.median, 3),
-            num(m.difference, 3),
-            format!("[{}, {}]", num(m.ci_low, 3), num(m.ci_high, 3)),
-            num(m.p_value_holm, 4)
+            num(m.a.median, d),
+            num(m.b.median, d),
+            num(m.difference, d),
+            format!("[{}, {}]", num(m.ci_low, d), num(m.ci_high, d)),
+            p_value(m.p_value_holm)
         ));
     }
     for note in &c.notes {

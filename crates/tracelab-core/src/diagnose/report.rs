@@ -92,12 +92,26 @@ fn series_chart(series: &TimeSeries, attribution: Option<&Attribution>) -> Strin
     let t1 = points.iter().map(|p| p.start).max().expect("non-empty");
     let span = ((t1 - t0).num_seconds().max(1)) as f64;
     let x = |t: DateTime<Utc>| PAD.0 + (W - PAD.0 - PAD.1) * (t - t0).num_seconds() as f64 / span;
-    let y = |v: f64| PAD.2 + (H - PAD.2 - PAD.3) * (1.0 - v.clamp(0.0, 1.0));
+    // The axis spans the data (bands included), in whole tenths, so a 5 pp drop is visible.
+    let lowest = points
+        .iter()
+        .filter_map(|p| p.ci_low.or(p.value))
+        .fold(1.0, f64::min);
+    let highest = points
+        .iter()
+        .filter_map(|p| p.ci_high.or(p.value))
+        .fold(0.0, f64::max);
+    let (v0, v1) = (
+        (lowest * 10.0).floor() / 10.0,
+        ((highest * 10.0).ceil() / 10.0).max((lowest * 10.0).floor() / 10.0 + 0.1),
+    );
+    let y = |v: f64| PAD.2 + (H - PAD.2 - PAD.3) * (1.0 - (v.clamp(v0, v1) - v0) / (v1 - v0));
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {H}\" width=\"100%\" role=\"img\">"
     );
-    for tick in 0..=4 {
-        let v = tick as f64 / 4.0;
+    let ticks = ((v1 - v0) * 10.0).round() as usize;
+    for tick in 0..=ticks {
+        let v = v0 + tick as f64 / 10.0;
         let _ = write!(
             svg,
             "<line x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#eee\"/><text x=\"4\" y=\"{}\">{:.0}%</text>",
@@ -150,14 +164,19 @@ fn series_chart(series: &TimeSeries, attribution: Option<&Attribution>) -> Strin
             }
             let gi = groups.iter().position(|g| *g == r.slice).unwrap_or(7);
             let xr = x(r.majority_at);
+            // Labels right of the line in the left half, left of it in the right half.
+            let (lx, anchor) = if xr < W / 2.0 {
+                (xr + 3.0, "start")
+            } else {
+                (xr - 3.0, "end")
+            };
             let _ = write!(
                 svg,
                 "<line x1=\"{xr:.1}\" x2=\"{xr:.1}\" y1=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-dasharray=\"4 3\"/>\
-                 <text x=\"{:.1}\" y=\"{}\" fill=\"{}\">{}</text>",
+                 <text x=\"{lx:.1}\" y=\"{}\" fill=\"{}\" text-anchor=\"{anchor}\">{}</text>",
                 PAD.2,
                 H - PAD.3,
                 PALETTE[gi % PALETTE.len()],
-                xr + 3.0,
                 PAD.2 + 10.0 + 12.0 * (i % 4) as f64,
                 PALETTE[gi % PALETTE.len()],
                 escape(&format!("{} → {} ({})", r.dimension, r.to, r.slice))
@@ -175,8 +194,11 @@ fn series_chart(series: &TimeSeries, attribution: Option<&Attribution>) -> Strin
         t1.format("%Y-%m-%d")
     );
     svg.push_str(&format!(
-        "<p class=\"meta\">Per {:?} by {}; bands are 95% Wilson intervals; dashed lines mark the day a new value took over a slice.</p>",
-        series.bucket,
+        "<p class=\"meta\">Success rate per {} by {}; bands are 95% Wilson intervals; dashed lines mark the day a new value took over a slice.</p>",
+        match series.bucket {
+            super::timeseries::Bucket::Day => "day",
+            super::timeseries::Bucket::Week => "week",
+        },
         escape(series.by.as_deref().unwrap_or("all sessions"))
     ));
     svg
@@ -215,6 +237,20 @@ fn attribution_section(a: &Attribution) -> String {
             h - 4.0,
             z = x(0.0)
         );
+        let step = if hi - lo > 40.0 { 10.0 } else { 5.0 };
+        let mut tick = (lo / step).ceil() * step;
+        while tick <= hi {
+            if tick != 0.0 {
+                let _ = write!(
+                    svg,
+                    "<line x1=\"{t:.1}\" x2=\"{t:.1}\" y1=\"0\" y2=\"{}\" stroke=\"#eee\"/><text x=\"{t:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"#666\">{tick:+}</text>",
+                    h - 16.0,
+                    h - 4.0,
+                    t = x(tick)
+                );
+            }
+            tick += step;
+        }
         for (i, e) in estimated.iter().enumerate() {
             let cy = 14.0 + row_h * i as f64;
             let (l, p, r) = (
