@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use tracelab_tests::{sample_archive, tracelab, tracelab_bin, tracelab_json};
+use tracelab_tests::{repo_root, sample_archive, tracelab, tracelab_bin, tracelab_json};
 
 fn s(p: &std::path::Path) -> &str {
     p.to_str().unwrap()
@@ -275,4 +275,67 @@ fn importing_real_agent_traces_prints_a_table_per_format() {
     assert_eq!(again["sessions"], 0);
     assert_eq!(again["quarantined"], 0);
     assert_eq!(tracelab_json(&["info", s(&archive), "--json"]), first);
+}
+
+/// `decontam --json` keeps its contract, and a benchmark file with a missing field is one
+/// line naming the file, the line and the field.
+#[test]
+fn decontam_reports_hits_with_evidence_against_swe_bench() {
+    let benchmarks = repo_root().join("../shared/benchmarks");
+    let verified = benchmarks.join("swebench_verified.slim.jsonl");
+    let lite = benchmarks.join("swebench_lite.slim.jsonl");
+    let json = tracelab_json(&[
+        "decontam",
+        s(&sample_archive()),
+        "--benchmarks",
+        s(&verified),
+        s(&lite),
+        "--json",
+    ]);
+    let summary = json["summary"].as_object().unwrap();
+    for check in [
+        "identifier",
+        "repo_scope",
+        "problem_statement",
+        "gold_patch",
+        "test_patch",
+        "files_touched",
+        "time_cutoff",
+        "in_trace_leak",
+    ] {
+        assert!(
+            summary.contains_key(check),
+            "{check} missing from {summary:?}"
+        );
+    }
+    let hits = json["hits"].as_array().unwrap();
+    // The sample works on django, sympy, requests, flask, pytest and scikit-learn: benchmark
+    // repositories, so every such session is in repository scope.
+    assert!(summary["repo_scope"].as_u64().unwrap() > 1000);
+    for hit in hits.iter().take(100) {
+        for key in [
+            "session_id",
+            "check",
+            "benchmark",
+            "instance_id",
+            "score",
+            "evidence",
+        ] {
+            assert!(hit.get(key).is_some(), "{key} missing from {hit}");
+        }
+    }
+    let total: u64 = summary.values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(total, hits.len() as u64);
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    fs::write(&bad, "{\"instance_id\": \"x\"}\n").unwrap();
+    let run = tracelab(&["decontam", s(&sample_archive()), "--benchmarks", s(&bad)]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("bad.jsonl")
+            && run.stderr.contains("line 1")
+            && run.stderr.contains("`repo`")
+    );
 }

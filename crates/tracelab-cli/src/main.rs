@@ -44,6 +44,8 @@ enum Command {
     Rollouts(commands::rollouts::Args),
     /// Success rate or a metric per day or week, split by a dimension, with intervals.
     Timeseries(commands::timeseries::Args),
+    /// Check every session against benchmark corpora (SWE-bench and others) for contamination.
+    Decontam(commands::decontam::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Attribute(args) => commands::attribute::run(args),
         Command::Rollouts(args) => commands::rollouts::run(args),
         Command::Timeseries(args) => commands::timeseries::run(args),
+        Command::Decontam(args) => commands::decontam::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

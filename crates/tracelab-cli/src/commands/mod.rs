@@ -2,6 +2,7 @@
 
 pub mod attribute;
 pub mod compare;
+pub mod decontam;
 pub mod export;
 pub mod facets;
 pub mod gen_sample;

@@ -49,6 +49,7 @@ mod instance;
 mod leak;
 mod ngram;
 mod patch;
+mod scan;
 mod scope;
 mod statement;
 mod summary;
@@ -65,6 +66,7 @@ use chrono::{DateTime, Utc};
 pub use corpus::Corpus;
 pub use hit::{Check, Evidence, Hit, Severity};
 pub use instance::{CorpusError, Instance};
+pub use scan::{load_benchmarks, scan};
 pub use summary::Summary;
 pub use trace::{TextKind, TraceText, TraceView};
 
