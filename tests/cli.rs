@@ -339,3 +339,55 @@ fn decontam_reports_hits_with_evidence_against_swe_bench() {
             && run.stderr.contains("`repo`")
     );
 }
+
+/// `scrub` replaces secrets by typed placeholders, counts them, takes user rules, and names
+/// the rule file and the rule when one is wrong.
+#[test]
+fn scrub_redacts_secrets_and_takes_user_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export.jsonl");
+    let token = concat!("ghp_", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789");
+    fs::write(
+        &input,
+        format!("{{\"content\": \"push with {token} then mail ops@example.com\"}}\n{{\"content\": \"ACME-0042-SECRET\"}}\n"),
+    )
+    .unwrap();
+    let rules = dir.path().join("rules.toml");
+    fs::write(
+        &rules,
+        "disable = [\"email\"]\n[[rule]]\nname = \"acme\"\nkind = \"acme_key\"\npattern = 'ACME-[0-9]{4}-SECRET'\n",
+    )
+    .unwrap();
+    let out = dir.path().join("clean.jsonl");
+    let run = tracelab(&[
+        "scrub",
+        s(&input),
+        "--out",
+        s(&out),
+        "--rules",
+        s(&rules),
+        "--json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let clean = fs::read_to_string(&out).unwrap();
+    assert!(!clean.contains(token) && clean.contains("[REDACTED:github_token]"));
+    assert!(clean.contains("[REDACTED:acme_key]") && clean.contains("ops@example.com"));
+    let counts: serde_json::Value = serde_json::from_str(run.stderr.trim()).unwrap();
+    assert_eq!(
+        counts,
+        serde_json::json!({"acme_key": 1, "github_token": 1})
+    );
+
+    fs::write(
+        &rules,
+        "[[rule]]\nname = \"broken\"\nkind = \"x\"\npattern = '(unclosed'\n",
+    )
+    .unwrap();
+    let run = tracelab(&["scrub", s(&input), "--rules", s(&rules)]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("rules.toml") && run.stderr.contains("broken"),
+        "{}",
+        run.stderr
+    );
+}

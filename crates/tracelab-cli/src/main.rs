@@ -46,6 +46,8 @@ enum Command {
     Timeseries(commands::timeseries::Args),
     /// Check every session against benchmark corpora (SWE-bench and others) for contamination.
     Decontam(commands::decontam::Args),
+    /// Replace secrets and e-mail addresses in a text or JSONL file by typed placeholders.
+    Scrub(commands::scrub::Args),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Command::Rollouts(args) => commands::rollouts::run(args),
         Command::Timeseries(args) => commands::timeseries::run(args),
         Command::Decontam(args) => commands::decontam::run(args),
+        Command::Scrub(args) => commands::scrub::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,5 +11,6 @@ pub mod index;
 pub mod info;
 pub mod query;
 pub mod rollouts;
+pub mod scrub;
 pub mod search;
 pub mod timeseries;
