@@ -293,7 +293,9 @@ struct SessionCounter;
 
 struct SegmentSessionCounter {
     column: Option<tantivy::columnar::StrColumn>,
-    counts: HashMap<u64, u64>,
+    /// Hits per session term ordinal: a dense array, since a frequent term hits most of the
+    /// segment's sessions and a hash map per hit was the cost of a search.
+    counts: Vec<u32>,
 }
 
 impl Collector for SessionCounter {
@@ -301,9 +303,13 @@ impl Collector for SessionCounter {
     type Child = SegmentSessionCounter;
 
     fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let column = reader.fast_fields().str("session_id")?;
+        let terms = column
+            .as_ref()
+            .map_or(0, |c| c.dictionary().num_terms());
         Ok(SegmentSessionCounter {
-            column: reader.fast_fields().str("session_id")?,
-            counts: HashMap::new(),
+            column,
+            counts: vec![0; terms],
         })
     }
 
@@ -328,7 +334,7 @@ impl SegmentCollector for SegmentSessionCounter {
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(column) = &self.column {
             for ord in column.term_ords(doc) {
-                *self.counts.entry(ord).or_default() += 1;
+                self.counts[ord as usize] += 1;
             }
         }
     }
@@ -337,12 +343,12 @@ impl SegmentCollector for SegmentSessionCounter {
         let Some(column) = self.column else {
             return HashMap::new();
         };
-        let mut out = HashMap::with_capacity(self.counts.len());
+        let mut out = HashMap::new();
         let mut text = String::new();
-        for (ord, n) in self.counts {
+        for (ord, n) in self.counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
             text.clear();
-            if column.ord_to_str(ord, &mut text).unwrap_or(false) {
-                out.insert(text.clone(), n);
+            if column.ord_to_str(ord as u64, &mut text).unwrap_or(false) {
+                out.insert(text.clone(), u64::from(n));
             }
         }
         out
