@@ -64,7 +64,7 @@ impl Dimension {
         }
     }
 
-    fn value_expr(&self) -> Expr {
+    pub(crate) fn value_expr(&self) -> Expr {
         match self {
             Dimension::Column(c) => col(*c),
             Dimension::Config(k) => get_field(col("config"), k.as_str()),
@@ -181,6 +181,22 @@ impl QueryEngine {
         session_ids: Option<&[String]>,
         limit: usize,
     ) -> Result<Facets> {
+        if session_ids.is_none() && filter.label.is_none() {
+            let index = self
+                .facet_index
+                .get_or_try_init(|| super::facet_index::FacetIndex::build(self))
+                .await?;
+            let (total, counts) = index.counts(self, filter)?;
+            return Ok(Facets {
+                total,
+                facets: index
+                    .dimensions
+                    .iter()
+                    .zip(counts)
+                    .map(|(d, c)| top(d, c, limit))
+                    .collect(),
+            });
+        }
         let df = self.filtered_sessions(filter, session_ids).await?;
         let mut dimensions: Vec<Dimension> = Dimension::COLUMNS
             .iter()

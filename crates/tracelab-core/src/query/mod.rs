@@ -14,6 +14,7 @@
 //! # Ok(()) }
 //! ```
 
+mod facet_index;
 mod facets;
 mod filter;
 mod sql;
@@ -72,6 +73,8 @@ impl Default for Sort {
 pub struct QueryEngine {
     ctx: SessionContext,
     root: PathBuf,
+    /// Built on the first facet request: the archive does not change while it is open.
+    facet_index: tokio::sync::OnceCell<facet_index::FacetIndex>,
 }
 
 /// Turns a DataFusion error into one of ours, keeping its message (with any SQL position).
@@ -131,6 +134,7 @@ impl QueryEngine {
         Ok(QueryEngine {
             ctx,
             root: archive.root().to_path_buf(),
+            facet_index: tokio::sync::OnceCell::new(),
         })
     }
 

@@ -304,9 +304,7 @@ impl Collector for SessionCounter {
 
     fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
         let column = reader.fast_fields().str("session_id")?;
-        let terms = column
-            .as_ref()
-            .map_or(0, |c| c.dictionary().num_terms());
+        let terms = column.as_ref().map_or(0, |c| c.dictionary().num_terms());
         Ok(SegmentSessionCounter {
             column,
             counts: vec![0; terms],
@@ -343,14 +341,22 @@ impl SegmentCollector for SegmentSessionCounter {
         let Some(column) = self.column else {
             return HashMap::new();
         };
-        let mut out = HashMap::new();
-        let mut text = String::new();
-        for (ord, n) in self.counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-            text.clear();
-            if column.ord_to_str(ord as u64, &mut text).unwrap_or(false) {
-                out.insert(text.clone(), u64::from(n));
+        // Ordinals in order, resolved in one walk over the dictionary: a lookup per ordinal
+        // would decompress a dictionary block per session.
+        let (ords, hits): (Vec<u64>, Vec<u32>) = self
+            .counts
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(ord, n)| (ord as u64, *n))
+            .unzip();
+        let mut out = HashMap::with_capacity(ords.len());
+        let mut hits = hits.into_iter();
+        let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |term| {
+            if let (Ok(id), Some(n)) = (std::str::from_utf8(term), hits.next()) {
+                out.insert(id.to_string(), u64::from(n));
             }
-        }
+        });
         out
     }
 }
