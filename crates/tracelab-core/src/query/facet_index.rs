@@ -21,16 +21,9 @@ use super::facets::{Dimension, FacetCount, NONE};
 use super::{query_error, Filter, QueryEngine};
 use crate::error::{Error, Result};
 
-/// Columns a [`Filter`] can name; the rest of `sessions` (ids, attributes) stays on disk.
-const FILTER_COLUMNS: [&str; 16] = [
-    "harness",
-    "harness_version",
-    "model",
-    "outcome",
-    "slice",
-    "repo",
-    "task_id",
-    "source_format",
+/// Columns a [`Filter`] can name besides the dimension columns; the rest of `sessions` (ids,
+/// attributes) stays on disk.
+const OTHER_FILTER_COLUMNS: [&str; 8] = [
     "config",
     "tags",
     "started_at",
@@ -40,6 +33,15 @@ const FILTER_COLUMNS: [&str; 16] = [
     "cost_usd",
     "n_tool_errors",
 ];
+
+/// Every column a filter can name: the dimension columns, then the others.
+fn filter_columns() -> Vec<&'static str> {
+    Dimension::COLUMNS
+        .iter()
+        .chain(OTHER_FILTER_COLUMNS.iter())
+        .copied()
+        .collect()
+}
 
 /// One dimension's values, and each session's code (`NO_VALUE` when it has none).
 struct Codes {
@@ -144,7 +146,8 @@ impl FacetIndex {
                 .map(Dimension::Config),
         );
         dimensions.push(Dimension::Tag);
-        let mut select: Vec<_> = FILTER_COLUMNS.iter().map(|c| col(*c)).collect();
+        let columns = filter_columns();
+        let mut select: Vec<_> = columns.iter().map(|c| col(*c)).collect();
         let first_extra = select.len();
         for d in &dimensions {
             if let Dimension::Config(_) = d {
@@ -167,7 +170,7 @@ impl FacetIndex {
         for d in &dimensions {
             codes.push(match d {
                 Dimension::Column(c) => {
-                    let i = FILTER_COLUMNS.iter().position(|f| f == c).expect("listed");
+                    let i = columns.iter().position(|f| f == c).expect("listed");
                     encode(&column(i))?
                 }
                 Dimension::Config(_) => {
@@ -175,10 +178,7 @@ impl FacetIndex {
                     encode(&column(extra - 1))?
                 }
                 Dimension::Tag => {
-                    let i = FILTER_COLUMNS
-                        .iter()
-                        .position(|f| *f == "tags")
-                        .expect("listed");
+                    let i = columns.iter().position(|f| *f == "tags").expect("listed");
                     encode_tags(&column(i))?
                 }
             });
