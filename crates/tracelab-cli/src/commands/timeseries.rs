@@ -54,12 +54,12 @@ pub fn run(args: Args) -> Result<()> {
         1.0
     };
     println!(
-        "{:<24}{:<12}{:>10}{:>10}{:>12}  95% interval",
+        "{:<24}{:<12}{:>10}{:>10} {:>14}  95% interval",
         "group", "from", "sessions", "n", series.metric
     );
     for p in &series.points {
         println!(
-            "{:<24}{:<12}{:>10}{:>10}{:>12}  [{}, {}]",
+            "{:<24}{:<12}{:>10}{:>10} {:>14}  [{}, {}]",
             printable_line(&p.group),
             p.start.format("%Y-%m-%d"),
             thousands(p.sessions),

@@ -188,7 +188,11 @@ fn summary(values: &[f64], seed: u64) -> MetricSummary {
     let estimate = stats::median_interval(values, CONFIDENCE, seed);
     MetricSummary {
         n: values.len() as u64,
-        median: stats::median(values),
+        // The interval's estimate already holds the median; select it again only without one.
+        median: estimate
+            .as_ref()
+            .map(|e| e.median)
+            .or_else(|| stats::median(values)),
         ci_low: estimate.as_ref().map(|e| e.interval.low),
         ci_high: estimate.as_ref().map(|e| e.interval.high),
         mean: (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64),
