@@ -13,6 +13,7 @@
 
 pub mod archive;
 pub mod columnar;
+pub mod curate;
 pub mod decontam;
 pub mod diagnose;
 mod error;

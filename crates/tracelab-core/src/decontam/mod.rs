@@ -66,7 +66,7 @@ use chrono::{DateTime, Utc};
 pub use corpus::Corpus;
 pub use hit::{Check, Evidence, Hit, Severity};
 pub use instance::{CorpusError, Instance};
-pub use scan::{load_benchmarks, scan};
+pub use scan::{builtin, load_benchmarks, scan, view, BUILTIN};
 pub use summary::Summary;
 pub use trace::{TextKind, TraceText, TraceView};
 

@@ -57,7 +57,27 @@ fn parquet_as_jsonl(path: &Path) -> Result<String> {
     Ok(out)
 }
 
-/// Reads benchmark files (`.jsonl`, `.json` lines, or `.parquet`) into one corpus; a missing
+/// The benchmark corpora that ship inside Tracelab, by the name `--benchmarks` and
+/// `curate.toml` accept in place of a path: SWE-bench Verified (500 instances) and SWE-bench
+/// Lite (300), with their gold patches.
+pub const BUILTIN: [(&str, &str); 2] = [
+    (
+        "swebench_verified",
+        include_str!("../../corpora/swebench_verified.slim.jsonl"),
+    ),
+    (
+        "swebench_lite",
+        include_str!("../../corpora/swebench_lite.slim.jsonl"),
+    ),
+];
+
+/// The text of a built-in corpus by name (`swebench_verified`, `swebench_lite`).
+pub fn builtin(name: &str) -> Option<&'static str> {
+    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+/// Reads benchmark files (`.jsonl`, `.json` lines, or `.parquet`, or the name of a
+/// [`BUILTIN`] corpus when no such file exists) into one corpus; a missing
 /// field or a bad line is an error naming the file, line and field.
 pub fn load_benchmarks(paths: &[PathBuf]) -> Result<Corpus> {
     let mut corpus = Corpus::from_instances(Vec::new());
@@ -66,7 +86,9 @@ pub fn load_benchmarks(paths: &[PathBuf]) -> Result<Corpus> {
             .file_stem()
             .map(|s| s.to_string_lossy().trim_end_matches(".slim").to_string())
             .unwrap_or_else(|| "benchmark".into());
-        let text = if path.extension().is_some_and(|e| e == "parquet") {
+        let text = if let Some(text) = builtin(&path.to_string_lossy()).filter(|_| !path.exists()) {
+            text.to_string()
+        } else if path.extension().is_some_and(|e| e == "parquet") {
             parquet_as_jsonl(path)?
         } else {
             std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?
@@ -77,7 +99,7 @@ pub fn load_benchmarks(paths: &[PathBuf]) -> Result<Corpus> {
 }
 
 /// What one session offers the checks: messages, tool arguments (edits marked), tool output.
-fn view(t: &Trajectory) -> TraceView<'_> {
+pub fn view(t: &Trajectory) -> TraceView<'_> {
     let mut v = TraceView::new(&t.session.session_id);
     v.repo = t.session.repo.as_deref();
     v.started_at = t.session.started_at;
