@@ -5,7 +5,7 @@
 # Usage: scripts/bench-decon.sh [ARCHIVE] [TRACELAB]
 #   ARCHIVE   default sample-data/archive
 #   TRACELAB  default $TRACELAB, else target/bench-fast/tracelab
-# Env: BENCHMARKS_DIR (../shared/benchmarks), DECON_TOKENIZER (cl100k), DECON_NGRAM (13),
+# Env: BENCHMARKS_DIR (crates/tracelab-core/corpora), DECON_TOKENIZER (cl100k), DECON_NGRAM (13),
 #      THREADS (2, decon's worker threads and training shards). Work files: target/tmp/bench-decon.
 # Export and conversion are not timed; decon's time is its Python process (index + detection).
 set -euo pipefail
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 ARCHIVE=${1:-sample-data/archive}
 TRACELAB=${2:-${TRACELAB:-target/bench-fast/tracelab}}
-BENCH=${BENCHMARKS_DIR:-../shared/benchmarks}
+BENCH=${BENCHMARKS_DIR:-crates/tracelab-core/corpora}
 SLIM=("$BENCH/swebench_verified.slim.jsonl" "$BENCH/swebench_lite.slim.jsonl")
 TOKENIZER=${DECON_TOKENIZER:-cl100k}
 NGRAM=${DECON_NGRAM:-13}

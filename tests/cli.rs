@@ -281,7 +281,7 @@ fn importing_real_agent_traces_prints_a_table_per_format() {
 /// line naming the file, the line and the field.
 #[test]
 fn decontam_reports_hits_with_evidence_against_swe_bench() {
-    let benchmarks = repo_root().join("../shared/benchmarks");
+    let benchmarks = repo_root().join("crates/tracelab-core/corpora");
     let verified = benchmarks.join("swebench_verified.slim.jsonl");
     let lite = benchmarks.join("swebench_lite.slim.jsonl");
     let json = tracelab_json(&[

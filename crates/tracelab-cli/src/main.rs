@@ -48,6 +48,8 @@ enum Command {
     Decontam(commands::decontam::Args),
     /// Replace secrets and e-mail addresses in a text or JSONL file by typed placeholders.
     Scrub(commands::scrub::Args),
+    /// Build training sets: balanced preference pairs, KTO and SFT sets, split without leakage, decontaminated, scrubbed, in TRL, OpenAI, OpenRLHF and verl layouts.
+    Curate(commands::curate::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Timeseries(args) => commands::timeseries::run(args),
         Command::Decontam(args) => commands::decontam::run(args),
         Command::Scrub(args) => commands::scrub::run(args),
+        Command::Curate(args) => commands::curate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,8 +14,9 @@ pub struct Args {
     /// The archive folder.
     archive: PathBuf,
     /// Benchmark files: JSONL or Parquet with instance_id, repo, base_commit,
-    /// problem_statement, patch (and test_patch, FAIL_TO_PASS, created_at when present).
-    #[arg(long, num_args = 1.., required = true, value_name = "FILE")]
+    /// problem_statement, patch (and test_patch, FAIL_TO_PASS, created_at when present), or
+    /// the built-in corpora by name: swebench_verified, swebench_lite (the default: both).
+    #[arg(long, num_args = 1.., value_name = "FILE")]
     benchmarks: Vec<PathBuf>,
     /// Words per n-gram of the problem-statement check.
     #[arg(long, default_value_t = 13)]
@@ -51,7 +52,12 @@ pub fn run(args: Args) -> Result<()> {
         after: args.after.as_deref().map(date).transpose()?,
         ..Options::default()
     };
-    let corpus = decontam::load_benchmarks(&args.benchmarks)?;
+    let benchmarks: Vec<PathBuf> = if args.benchmarks.is_empty() {
+        decontam::BUILTIN.iter().map(|(name, _)| PathBuf::from(name)).collect()
+    } else {
+        args.benchmarks.clone()
+    };
+    let corpus = decontam::load_benchmarks(&benchmarks)?;
     let archive = Archive::open(&args.archive)?;
     let (hits, summary) = decontam::scan(&archive, &corpus, &options, &CancelToken::new())?;
     if let Some(path) = &args.report {

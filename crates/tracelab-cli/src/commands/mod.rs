@@ -2,6 +2,7 @@
 
 pub mod attribute;
 pub mod compare;
+pub mod curate;
 pub mod decontam;
 pub mod export;
 pub mod facets;

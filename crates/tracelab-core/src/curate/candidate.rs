@@ -14,6 +14,7 @@ use crate::progress::CancelToken;
 use crate::record::{Event, Session};
 
 use super::conversation::{Conversation, Unusable};
+use super::split::seeded_hash;
 
 /// What a session's outcome says about it as training data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -41,6 +42,8 @@ pub struct Candidate {
     /// Output tokens as recorded (`None`: estimated from text length at export).
     pub output_tokens: Option<i64>,
     pub steps: i64,
+    /// A hash of the chat's prompt: equal hashes, equal prompts.
+    pub prompt_hash: u64,
     /// A decontamination check found that the session saw what it should not have: it may be
     /// rejected, never chosen.
     pub never_chosen: bool,
@@ -170,6 +173,10 @@ pub fn gather(
                     continue;
                 }
             };
+            let prompt_hash = seeded_hash(
+                0,
+                &serde_json::to_string(&conversation.prompt).expect("messages serialise"),
+            );
             conversations.push(conversation);
             intake.candidates += 1;
             intake.decontam_flagged += usize::from(flagged);
@@ -185,6 +192,7 @@ pub fn gather(
                 score: s.score.filter(|v| v.is_finite()),
                 output_tokens: s.output_tokens,
                 steps: s.n_events,
+                prompt_hash,
                 never_chosen,
                 flagged,
             });

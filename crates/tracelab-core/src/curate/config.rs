@@ -55,8 +55,11 @@ impl Default for Config {
 pub struct PairOptions {
     /// Chosen and rejected come from the same model.
     pub same_model: bool,
-    /// Chosen and rejected ran on the same harness version (so saw the same system prompt).
+    /// Chosen and rejected ran on the same harness version.
     pub same_harness_version: bool,
+    /// Chosen and rejected began with the same prompt (system prompt and first user message),
+    /// so the pair's one `prompt` is true of both sides.
+    pub same_prompt: bool,
     /// When both sessions have a score, chosen's must exceed rejected's by at least this.
     pub min_score_gap: f64,
     /// At most this many pairs per task; each session is in at most one pair.
@@ -68,6 +71,7 @@ impl Default for PairOptions {
         PairOptions {
             same_model: false,
             same_harness_version: false,
+            same_prompt: false,
             min_score_gap: 0.0,
             max_per_task: 4,
         }

@@ -324,7 +324,8 @@ impl Curation {
     /// Rows `format` would write.
     pub fn rows(&self, format: Format) -> usize {
         match format {
-            Format::TrlPreference | Format::Openrlhf | Format::OpenaiPreference => self.pairs.len(),
+            Format::TrlPreference | Format::Openrlhf => self.pairs.len(),
+            Format::OpenaiPreference => self.pairs.len() - self.report.pairs_without_final_answer,
             Format::TrlUnpaired => self.unpaired.len(),
             Format::TrlSft => self.sft.len(),
             Format::Verl => self.prompts.len(),

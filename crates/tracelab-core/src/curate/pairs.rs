@@ -83,14 +83,16 @@ pub fn build(
         }
         // Sessions meet only inside a group: the task, narrowed by model and harness version
         // when asked.
-        let mut groups: BTreeMap<(Option<&str>, Option<&str>), Vec<usize>> = BTreeMap::new();
+        type Group<'a> = (Option<&'a str>, Option<&'a str>, Option<u64>);
+        let mut groups: BTreeMap<Group, Vec<usize>> = BTreeMap::new();
         for &i in members {
             let c = &candidates[i];
             let model = options.same_model.then(|| c.model_key());
             let version = options
                 .same_harness_version
                 .then(|| c.harness_version.as_deref().unwrap_or(""));
-            groups.entry((model, version)).or_default().push(i);
+            let prompt = options.same_prompt.then_some(c.prompt_hash);
+            groups.entry((model, version, prompt)).or_default().push(i);
         }
         let mut found = Vec::new();
         for group in groups.values() {
@@ -205,6 +207,7 @@ mod tests {
             score,
             output_tokens: Some(tokens),
             steps: 10,
+            prompt_hash: 0,
             never_chosen: false,
             flagged: false,
         }

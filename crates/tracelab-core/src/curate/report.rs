@@ -53,6 +53,8 @@ pub struct Report {
     pub lengths: Lengths,
     /// Pairs whose two sessions began with different prompts (a different system prompt, say).
     pub pairs_prompt_differs: usize,
+    /// Pairs left out of `openai_preference` because a side has no final assistant text.
+    pub pairs_without_final_answer: usize,
     pub unpaired: SetReport,
     pub unpaired_desirable: usize,
     pub unpaired_undesirable: usize,
@@ -194,12 +196,20 @@ pub(super) fn build(p: Parts<'_>) -> Report {
         warnings.push("decontamination is off (decontam.benchmarks = []): benchmark tasks may be in the set".into());
     }
     let formats = &p.config.export.formats;
+    let pairs_without_final_answer = p
+        .pairs
+        .iter()
+        .filter(|(q, _)| {
+            p.conversations[q.chosen].final_answer().is_none()
+                || p.conversations[q.rejected].final_answer().is_none()
+        })
+        .count();
     if formats.contains(&Format::OpenaiPreference) && !p.pairs.is_empty() {
-        warnings.push(
-            "openai_preference holds only the prompt and each side's final assistant message: \
-             the tool calls in between are not in it"
-                .into(),
-        );
+        warnings.push(format!(
+            "openai_preference holds only the prompt and each side's final assistant message \
+             (the tool calls in between are not in it); {pairs_without_final_answer} pairs with \
+             a side that ends without assistant text are left out of it"
+        ));
     }
     let pairs_report = set(c, &pair_members, p.pair_caps);
     let by = match p.config.split.by {
@@ -236,7 +246,7 @@ pub(super) fn build(p: Parts<'_>) -> Report {
     if pairs_prompt_differs > 0 {
         warnings.push(format!(
             "{pairs_prompt_differs} pairs have sides that began with different prompts \
-             (the prompt column is the chosen side's); pairs.same_harness_version = true avoids it"
+             (the prompt column is the chosen side's); pairs.same_prompt = true avoids it"
         ));
     }
     for f in formats {
@@ -258,6 +268,7 @@ pub(super) fn build(p: Parts<'_>) -> Report {
         pairs: pairs_report,
         lengths,
         pairs_prompt_differs,
+        pairs_without_final_answer,
         unpaired: set(c, &unpaired_members, p.unpaired_caps),
         unpaired_desirable: p.unpaired.iter().filter(|u| u.1).count(),
         unpaired_undesirable: p.unpaired.iter().filter(|u| !u.1).count(),

@@ -1,8 +1,9 @@
 //! The checks measured against the real SWE-bench files: precision and recall per check over
 //! 50 planted and 50 clean generated traces, and throughput.
 //!
-//! Both read `../shared/benchmarks/` beside the repository (or `$TRACELAB_BENCHMARKS_DIR`)
-//! and print a note and pass when the files are absent. Clean traces are hard negatives: real
+//! Both read the built-in corpora in `crates/tracelab-core/corpora/` (copies of
+//! `../shared/benchmarks/`; or `$TRACELAB_BENCHMARKS_DIR`) and print a note and pass when the
+//! files are absent. Clean traces are hard negatives: real
 //! issues and gold patches of SWE-bench Lite instances that are not in Verified (same
 //! projects, same vocabulary), on repositories with similar names, with `git log` output,
 //! issue URLs of other repositories carrying benchmark numbers, and hex strings.
@@ -21,7 +22,7 @@ fn benchmarks_dir() -> Option<PathBuf> {
         .unwrap_or_else(|| {
             PathBuf::from(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/benchmarks"
+                "/corpora"
             ))
         });
     let found = dir.join("swebench_verified.slim.jsonl").is_file();

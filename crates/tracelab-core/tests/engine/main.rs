@@ -363,6 +363,7 @@ fn the_planted_regressions_are_visible_in_the_sample() {
     }
 }
 
+mod curate;
 mod diagnose;
 mod query;
 mod search;
