@@ -46,9 +46,13 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --quiet
 fi
 
-# DuckDB reads our Parquet (interop test); scipy and statsmodels check the diagnosis statistics.
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb, scipy, statsmodels' 2>/dev/null; then
-  echo "==> Python venv with duckdb, scipy, statsmodels"
+# DuckDB reads our Parquet (interop test); scipy and statsmodels check the diagnosis statistics;
+# Hugging Face datasets and TRL's data utilities load curated exports. TRL goes in without its
+# dependencies: its data utilities need transformers' tokenizers, not PyTorch (2.5 GB).
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb, scipy, statsmodels, datasets, transformers, trl' 2>/dev/null; then
+  echo "==> Python venv with duckdb, scipy, statsmodels, datasets, transformers, trl"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check duckdb scipy statsmodels
+  .venv/bin/pip install --quiet --disable-pip-version-check duckdb scipy statsmodels \
+    datasets==5.2.0 transformers==5.24.0 jinja2
+  .venv/bin/pip install --quiet --disable-pip-version-check --no-deps trl==1.16.0
 fi

@@ -24,6 +24,12 @@ cargo test --workspace --locked
 step "scipy and statsmodels recompute the diagnosis statistics"
 .venv/bin/python tests/interop/stats_reference.py target/stats-reference.json
 
+step "datasets, TRL and DuckDB load a curated export of the sample archive"
+rm -rf target/tmp/curated
+target/debug/tracelab curate sample-data/archive --config sample-data/curate.toml --out target/tmp/curated >/dev/null
+TRANSFORMERS_VERBOSITY=error HF_DATASETS_DISABLE_PROGRESS_BARS=1 HF_HUB_OFFLINE=1 \
+  .venv/bin/python tests/interop/curated_export.py target/tmp/curated
+
 step "svelte-check and Vitest"
 (cd ui && npm run --silent check && npm test --silent)
 

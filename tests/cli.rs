@@ -391,3 +391,106 @@ fn scrub_redacts_secrets_and_takes_user_rules() {
         run.stderr
     );
 }
+
+/// `curate` writes every format with a card, reproduces itself from its manifest, and says
+/// in one line why when the config is wrong or nothing would be exported.
+#[test]
+fn curate_exports_reproducibly_and_refuses_empty_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("a");
+    assert_eq!(
+        tracelab(&["gen-sample", "--out", s(&archive), "--sessions", "300"]).code,
+        0
+    );
+    let init = tracelab(&["curate", "--init"]);
+    assert_eq!(init.code, 0);
+    let config = dir.path().join("curate.toml");
+    std::fs::write(
+        &config,
+        init.stdout.replace("by = \"repo\"", "by = \"task\""),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let json = tracelab_json(&[
+        "curate",
+        s(&archive),
+        "--config",
+        s(&config),
+        "--out",
+        s(&out),
+        "--json",
+    ]);
+    assert_eq!(json["report"]["intake"]["read"], 300);
+    assert!(json["report"]["pairs"]["rows"].as_u64().unwrap() > 0);
+    for format in [
+        "trl_preference",
+        "trl_unpaired",
+        "trl_sft",
+        "openai_preference",
+        "openrlhf",
+        "verl",
+    ] {
+        assert!(out.join(format).join("README.md").is_file(), "{format}");
+        assert!(
+            out.join(format)
+                .join("data/train-00000-of-00001.parquet")
+                .is_file(),
+            "{format}"
+        );
+    }
+    let again = dir.path().join("again");
+    let run = tracelab(&[
+        "curate",
+        s(&archive),
+        "--config",
+        s(&out.join("manifest.json")),
+        "--out",
+        s(&again),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("Wrote"), "{}", run.stdout);
+    for file in [
+        "manifest.json",
+        "trl_preference/data/train-00000-of-00001.parquet",
+    ] {
+        assert!(
+            std::fs::read(out.join(file)).unwrap() == std::fs::read(again.join(file)).unwrap(),
+            "{file} differs on a rerun from the manifest"
+        );
+    }
+
+    std::fs::write(&config, "[pairs]\nmax_per_tsak = 2\n").unwrap();
+    let run = tracelab(&[
+        "curate",
+        s(&archive),
+        "--config",
+        s(&config),
+        "--out",
+        s(&dir.path().join("x")),
+    ]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("curate.toml") && run.stderr.contains("max_per_tsak"),
+        "{}",
+        run.stderr
+    );
+
+    std::fs::write(
+        &config,
+        "where = \"outcome=success\"\n[export]\nformats = [\"trl_preference\"]\n",
+    )
+    .unwrap();
+    let empty = dir.path().join("empty");
+    let run = tracelab(&[
+        "curate",
+        s(&archive),
+        "--config",
+        s(&config),
+        "--out",
+        s(&empty),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("nothing to export"), "{}", run.stderr);
+    assert!(!empty.exists(), "no empty dataset is written");
+}

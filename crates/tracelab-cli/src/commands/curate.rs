@@ -51,10 +51,7 @@ fn shares(set: &SetReport) -> String {
 fn summary(c: &Curation, archive: &str) -> String {
     let r = &c.report;
     let i = &r.intake;
-    let mut out = format!(
-        "Curated {} with seed {}.\n\n",
-        archive, c.config.seed
-    );
+    let mut out = format!("Curated {} with seed {}.\n\n", archive, c.config.seed);
     out += &format!(
         "  sessions   {} read · {} used · {} filtered out · {} without task · {} without outcome · {} dropped by decontamination · {} without prompt or answer\n",
         thousands(i.read as u64),
@@ -99,8 +96,16 @@ fn summary(c: &Curation, archive: &str) -> String {
         thousands(r.unpaired_undesirable as u64),
         splits(&r.unpaired)
     );
-    out += &format!("  sft        {} ({})\n", thousands(r.sft.rows as u64), splits(&r.sft));
-    out += &format!("  prompts    {} ({})\n", thousands(r.prompts.rows as u64), splits(&r.prompts));
+    out += &format!(
+        "  sft        {} ({})\n",
+        thousands(r.sft.rows as u64),
+        splits(&r.sft)
+    );
+    out += &format!(
+        "  prompts    {} ({})\n",
+        thousands(r.prompts.rows as u64),
+        splits(&r.prompts)
+    );
     out += &format!(
         "  splits     by {}: tasks {} · repositories {}\n",
         match c.config.split.by {
@@ -158,7 +163,9 @@ fn recorded_archive_hash(path: &std::path::Path) -> Option<String> {
 
 pub fn run(args: Args) -> Result<()> {
     if args.init {
-        std::io::stdout().lock().write_all(DEFAULT_CONFIG.as_bytes())?;
+        std::io::stdout()
+            .lock()
+            .write_all(DEFAULT_CONFIG.as_bytes())?;
         return Ok(());
     }
     let (Some(archive_path), Some(out)) = (&args.archive, &args.out) else {
@@ -173,8 +180,8 @@ pub fn run(args: Args) -> Result<()> {
     }
     let archive = Archive::open(archive_path)?;
     let label = archive_path.display().to_string();
-    let curation = crate::runtime()?
-        .block_on(curate::curate(&archive, &config, &CancelToken::new()))?;
+    let curation =
+        crate::runtime()?.block_on(curate::curate(&archive, &config, &CancelToken::new()))?;
     if let Some(problem) = curation.empty() {
         eprint!("{}", summary(&curation, &label));
         bail!("{problem}; nothing written");
@@ -216,7 +223,11 @@ pub fn run(args: Args) -> Result<()> {
                 "  {:<20} {} rows: data/<split>-*.parquet{}, README.md\n",
                 format!("{}/", format.name()),
                 thousands(rows as u64),
-                if config.export.jsonl { ", jsonl/<split>.jsonl" } else { "" }
+                if config.export.jsonl {
+                    ", jsonl/<split>.jsonl"
+                } else {
+                    ""
+                }
             );
         }
     }

@@ -53,7 +53,10 @@ pub fn run(args: Args) -> Result<()> {
         ..Options::default()
     };
     let benchmarks: Vec<PathBuf> = if args.benchmarks.is_empty() {
-        decontam::BUILTIN.iter().map(|(name, _)| PathBuf::from(name)).collect()
+        decontam::BUILTIN
+            .iter()
+            .map(|(name, _)| PathBuf::from(name))
+            .collect()
     } else {
         args.benchmarks.clone()
     };

@@ -39,7 +39,11 @@ fn cap(share: f64, total: usize) -> usize {
 
 /// Indexes of `items` kept, in `order`'s order. `order` is a permutation of the indexes (the
 /// seeded random order).
-pub fn apply(items: &[Keys<'_>], order: &[usize], options: &BalanceOptions) -> (Vec<usize>, CapReport) {
+pub fn apply(
+    items: &[Keys<'_>],
+    order: &[usize],
+    options: &BalanceOptions,
+) -> (Vec<usize>, CapReport) {
     let mut target = items.len();
     for _ in 0..1000 {
         let (kept, report) = pass(items, order, options, target);

@@ -106,7 +106,10 @@ fn grade(session: &Session) -> Option<Grade> {
     match session.outcome.as_deref() {
         Some("success") => Some(Grade::Success),
         Some("failure" | "error" | "timeout") => Some(Grade::Failure),
-        _ => session.score.filter(|s| s.is_finite()).map(|_| Grade::Scored),
+        _ => session
+            .score
+            .filter(|s| s.is_finite())
+            .map(|_| Grade::Scored),
     }
 }
 
@@ -200,7 +203,8 @@ pub fn gather(
     }
     // Segments are each sorted; across segments the order is the archive's. Sort once so the
     // result does not depend on how the archive was imported.
-    let mut both: Vec<(Candidate, Conversation)> = candidates.into_iter().zip(conversations).collect();
+    let mut both: Vec<(Candidate, Conversation)> =
+        candidates.into_iter().zip(conversations).collect();
     both.sort_by(|a, b| a.0.session_id.cmp(&b.0.session_id));
     let (candidates, conversations) = both.into_iter().unzip();
     Ok(Pool {

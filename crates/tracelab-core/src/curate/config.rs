@@ -286,7 +286,9 @@ impl Config {
             ));
         }
         let s = &self.split;
-        if [s.train, s.validation, s.test].iter().any(|v| !(0.0..=1.0).contains(v))
+        if [s.train, s.validation, s.test]
+            .iter()
+            .any(|v| !(0.0..=1.0).contains(v))
             || (s.train + s.validation + s.test - 1.0).abs() > 1e-9
         {
             return Err(format!(

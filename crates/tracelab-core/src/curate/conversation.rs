@@ -259,7 +259,10 @@ mod tests {
         assert_eq!(c.final_answer().unwrap().content, "Done.");
         let json = serde_json::to_value(&c.completion[0]).unwrap();
         assert_eq!(json["tool_calls"][0]["type"], "function");
-        assert_eq!(json["tool_calls"][0]["function"]["arguments"], r#"{"command":"ls"}"#);
+        assert_eq!(
+            json["tool_calls"][0]["function"]["arguments"],
+            r#"{"command":"ls"}"#
+        );
         assert!(json.get("tool_call_id").is_none());
         let with_thinking = Conversation::of(&events, None, true).unwrap();
         assert_eq!(with_thinking.completion[0].content, "hmm\n\nLooking.");

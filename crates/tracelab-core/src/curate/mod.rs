@@ -84,7 +84,9 @@ async fn selection(archive: &Archive, config: &Config) -> Result<Option<HashSet<
         ));
     }
     let engine = QueryEngine::open(archive).await?;
-    Ok(Some(engine.session_ids(&filter).await?.into_iter().collect()))
+    Ok(Some(
+        engine.session_ids(&filter).await?.into_iter().collect(),
+    ))
 }
 
 fn scrubber(config: &Config) -> Result<Option<Scrubber>> {
@@ -126,8 +128,13 @@ fn nothing_to_curate(archive: &Archive, config: &Config, intake: &Intake) -> Opt
     Some(if intake.read == 0 {
         format!("{root}: the archive has no sessions")
     } else if intake.filtered_out == intake.read {
-        format!("where {:?} selects none of {} sessions", config.filter, intake.read)
-    } else if intake.without_outcome > 0 && intake.without_outcome + intake.filtered_out + intake.without_task == intake.read {
+        format!(
+            "where {:?} selects none of {} sessions",
+            config.filter, intake.read
+        )
+    } else if intake.without_outcome > 0
+        && intake.without_outcome + intake.filtered_out + intake.without_task == intake.read
+    {
         format!(
             "{root}: no session has an outcome or a score, so nothing can be paired or labelled; \
              attach them with `tracelab import <traces> --into {root} --outcomes outcomes.csv` \
@@ -182,8 +189,12 @@ pub async fn curate(archive: &Archive, config: &Config, cancel: &CancelToken) ->
         decontam: decontam_summary,
     } = pool;
     hits.sort_by(|a, b| {
-        (&a.session_id, a.check, &a.benchmark, &a.instance_id)
-            .cmp(&(&b.session_id, b.check, &b.benchmark, &b.instance_id))
+        (&a.session_id, a.check, &a.benchmark, &a.instance_id).cmp(&(
+            &b.session_id,
+            b.check,
+            &b.benchmark,
+            &b.instance_id,
+        ))
     });
     let seed = config.seed;
     let length = |i: usize| match candidates[i].output_tokens {
@@ -210,7 +221,12 @@ pub async fn curate(archive: &Archive, config: &Config, cancel: &CancelToken) ->
     let order = seeded_order(
         found
             .iter()
-            .map(|p| format!("{}|{}", candidates[p.chosen].session_id, candidates[p.rejected].session_id))
+            .map(|p| {
+                format!(
+                    "{}|{}",
+                    candidates[p.chosen].session_id, candidates[p.rejected].session_id
+                )
+            })
             .collect(),
     );
     let (kept, pair_caps) = balance::apply(&items, &order, &config.balance);
@@ -261,7 +277,10 @@ pub async fn curate(archive: &Archive, config: &Config, cancel: &CancelToken) ->
         .map(|i| (i, candidates[i].grade == Grade::Success, split_of_task(i)))
         .collect();
     let (sft_kept, sft_caps) = capped(per_task(desirable));
-    let sft: Vec<(usize, Split)> = sft_kept.into_iter().map(|i| (i, split_of_task(i))).collect();
+    let sft: Vec<(usize, Split)> = sft_kept
+        .into_iter()
+        .map(|i| (i, split_of_task(i)))
+        .collect();
 
     // verl prompts: the earliest session of each task.
     let mut first: BTreeMap<&str, usize> = BTreeMap::new();
@@ -287,15 +306,16 @@ pub async fn curate(archive: &Archive, config: &Config, cancel: &CancelToken) ->
     for &i in &exported {
         scrubbed.merge(&conversations[i].scrubbed);
     }
-    let task_splits: HashMap<&str, Split> =
-        splits.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+    let task_splits: HashMap<&str, Split> = splits.iter().map(|(t, s)| (t.as_str(), *s)).collect();
     let report = report::build(report::Parts {
         config,
         candidates: &candidates,
         conversations: &conversations,
         intake,
         decontam: decontam_summary,
-        benchmarks: corpus.as_ref().map(|c| c.benchmarks().iter().map(|s| s.to_string()).collect()),
+        benchmarks: corpus
+            .as_ref()
+            .map(|c| c.benchmarks().iter().map(|s| s.to_string()).collect()),
         pair_stats,
         pair_caps,
         unpaired_caps,
@@ -345,7 +365,11 @@ impl Curation {
              {} tasks only succeeded, {} only failed, {} have a single session",
             self.candidates.len(),
             s.tasks,
-            formats.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "),
+            formats
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", "),
             s.tasks_only_success,
             s.tasks_only_failure,
             s.tasks_single_session

@@ -154,8 +154,7 @@ fn pair_group(
             continue;
         }
         if candidates[w].never_chosen {
-            stats.never_chosen_skipped +=
-                usize::from(candidates[w].grade == Grade::Success);
+            stats.never_chosen_skipped += usize::from(candidates[w].grade == Grade::Success);
             continue;
         }
         let beaten = losers
@@ -257,18 +256,32 @@ mod tests {
             match_length: true,
             ..BalanceOptions::default()
         };
-        let (pairs, stats) = build(&cs, &PairOptions::default(), &matched, 3, |i| length(&cs, i));
-        let ids: Vec<(&str, &str)> = pairs
-            .iter()
-            .map(|p| (cs[p.chosen].session_id.as_str(), cs[p.rejected].session_id.as_str()))
-            .collect();
-        assert!(ids.contains(&("1", "3")), "{ids:?}");
-        assert!(!ids.iter().any(|(c, _)| *c == "4"), "5000 vs 1000 is too far apart");
-        assert!(stats.removed_by_length_ratio >= 1 || ids.len() == 1);
-        cs[0].never_chosen = true;
-        let (pairs, stats) = build(&cs, &PairOptions::default(), &BalanceOptions::default(), 3, |i| {
+        let (pairs, stats) = build(&cs, &PairOptions::default(), &matched, 3, |i| {
             length(&cs, i)
         });
+        let ids: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|p| {
+                (
+                    cs[p.chosen].session_id.as_str(),
+                    cs[p.rejected].session_id.as_str(),
+                )
+            })
+            .collect();
+        assert!(ids.contains(&("1", "3")), "{ids:?}");
+        assert!(
+            !ids.iter().any(|(c, _)| *c == "4"),
+            "5000 vs 1000 is too far apart"
+        );
+        assert!(stats.removed_by_length_ratio >= 1 || ids.len() == 1);
+        cs[0].never_chosen = true;
+        let (pairs, stats) = build(
+            &cs,
+            &PairOptions::default(),
+            &BalanceOptions::default(),
+            3,
+            |i| length(&cs, i),
+        );
         assert!(pairs.iter().all(|p| cs[p.chosen].session_id != "1"));
         assert_eq!(stats.never_chosen_skipped, 1);
         let scored = vec![

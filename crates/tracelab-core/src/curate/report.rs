@@ -130,10 +130,16 @@ fn set(candidates: &[Candidate], members: &[(usize, Split)], caps: CapReport) ->
     for (_, s) in members {
         *splits.entry(*s).or_default() += 1;
     }
-    let (model_shares, _) = share_top(members.iter().map(|(i, _)| candidates[*i].model_key()), rows);
-    let (_, top_repo_share) = share_top(members.iter().map(|(i, _)| candidates[*i].repo_key()), rows);
-    let (_, top_task_share) =
-        share_top(members.iter().map(|(i, _)| candidates[*i].task_id.as_str()), rows);
+    let (model_shares, _) = share_top(
+        members.iter().map(|(i, _)| candidates[*i].model_key()),
+        rows,
+    );
+    let (_, top_repo_share) =
+        share_top(members.iter().map(|(i, _)| candidates[*i].repo_key()), rows);
+    let (_, top_task_share) = share_top(
+        members.iter().map(|(i, _)| candidates[*i].task_id.as_str()),
+        rows,
+    );
     SetReport {
         rows,
         splits,
@@ -153,7 +159,10 @@ pub(super) fn build(p: Parts<'_>) -> Report {
     let chosen: Vec<f64> = p.pairs.iter().map(|(q, _)| length(q.chosen)).collect();
     let rejected: Vec<f64> = p.pairs.iter().map(|(q, _)| length(q.rejected)).collect();
     let steps = |side: fn(&Pair) -> usize| -> Vec<f64> {
-        p.pairs.iter().map(|(q, _)| c[side(q)].steps as f64).collect()
+        p.pairs
+            .iter()
+            .map(|(q, _)| c[side(q)].steps as f64)
+            .collect()
     };
     let lengths = Lengths {
         chosen_tokens_mean: mean(&chosen),
@@ -165,8 +174,7 @@ pub(super) fn build(p: Parts<'_>) -> Report {
         chosen_longer_share: if chosen.is_empty() {
             0.0
         } else {
-            chosen.iter().zip(&rejected).filter(|(a, b)| a > b).count() as f64
-                / chosen.len() as f64
+            chosen.iter().zip(&rejected).filter(|(a, b)| a > b).count() as f64 / chosen.len() as f64
         },
     };
     let pairs_prompt_differs = p
@@ -193,7 +201,10 @@ pub(super) fn build(p: Parts<'_>) -> Report {
 
     let mut warnings = Vec::new();
     if p.benchmarks.is_none() {
-        warnings.push("decontamination is off (decontam.benchmarks = []): benchmark tasks may be in the set".into());
+        warnings.push(
+            "decontamination is off (decontam.benchmarks = []): benchmark tasks may be in the set"
+                .into(),
+        );
     }
     let formats = &p.config.export.formats;
     let pairs_without_final_answer = p
@@ -234,7 +245,9 @@ pub(super) fn build(p: Parts<'_>) -> Report {
             ));
         }
     }
-    if lengths.chosen_longer_share > 0.65 || (lengths.chosen_longer_share < 0.35 && !chosen.is_empty()) {
+    if lengths.chosen_longer_share > 0.65
+        || (lengths.chosen_longer_share < 0.35 && !chosen.is_empty())
+    {
         warnings.push(format!(
             "length bias: chosen is the longer side in {:.0}% of pairs (mean {:.0} vs {:.0} tokens); \
              consider balance.match_length = true",
@@ -251,7 +264,9 @@ pub(super) fn build(p: Parts<'_>) -> Report {
     }
     for f in formats {
         let empty = match f {
-            Format::TrlPreference | Format::Openrlhf | Format::OpenaiPreference => p.pairs.is_empty(),
+            Format::TrlPreference | Format::Openrlhf | Format::OpenaiPreference => {
+                p.pairs.is_empty()
+            }
             Format::TrlUnpaired => p.unpaired.is_empty(),
             Format::TrlSft => p.sft.is_empty(),
             Format::Verl => p.prompts.is_empty(),

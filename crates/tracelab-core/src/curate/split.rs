@@ -105,7 +105,10 @@ mod tests {
                 split_of(&k, 7, &options) == split_of(&k, 8, &options)
             })
             .count();
-        assert!(same < 800, "another seed must move keys: {same} of 1000 stayed");
+        assert!(
+            same < 800,
+            "another seed must move keys: {same} of 1000 stayed"
+        );
         assert_eq!(
             split_of("django/django", 7, &options),
             split_of("django/django", 7, &options)

@@ -19,12 +19,7 @@ use super::{check, statement, Check, Corpus, Hit, Instance, Options, TextKind};
 fn benchmarks_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("TRACELAB_BENCHMARKS_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/corpora"
-            ))
-        });
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/corpora")));
     let found = dir.join("swebench_verified.slim.jsonl").is_file();
     if !found {
         println!(

@@ -15,6 +15,14 @@ pub struct Provenance<'a> {
     pub tool: &'a str,
 }
 
+/// A split's size: rows, and bytes of its rows in Arrow memory (what `datasets` calls
+/// `num_bytes`).
+pub struct SplitSize {
+    pub split: Split,
+    pub rows: usize,
+    pub bytes: usize,
+}
+
 /// A YAML string: always double-quoted, so no value is read as a number, date or boolean.
 pub(crate) fn quoted(text: &str) -> String {
     serde_json::to_string(text).expect("strings serialise")
@@ -99,39 +107,45 @@ pub fn render(
     curation: &Curation,
     format: Format,
     schema: &Schema,
-    counts: &[(Split, usize)],
+    counts: &[SplitSize],
     provenance: &Provenance<'_>,
 ) -> String {
     let config = &curation.config;
     let report = &curation.report;
     let mut out = String::from("---\n");
     let _ = writeln!(out, "license: {}", quoted(&config.license));
-    let _ = writeln!(out, "pretty_name: {}", quoted(&format!("{} ({})", config.name, format.name())));
+    let _ = writeln!(
+        out,
+        "pretty_name: {}",
+        quoted(&format!("{} ({})", config.name, format.name()))
+    );
     out.push_str("tags:\n- tracelab\n- agent-traces\n");
     let _ = writeln!(out, "- {}", format.name());
     out.push_str("configs:\n- config_name: default\n  data_files:\n");
-    for (split, _) in counts {
-        let _ = writeln!(
-            out,
-            "  - split: {}\n    path: data/{}-*.parquet",
-            split.name(),
-            split.name()
-        );
+    for size in counts {
+        let name = size.split.name();
+        let _ = writeln!(out, "  - split: {name}\n    path: data/{name}-*.parquet");
     }
     out.push_str("dataset_info:\n  features:\n");
     for field in schema.fields() {
         feature(&mut out, field, 2);
     }
     out.push_str("  splits:\n");
-    for (split, n) in counts {
-        let _ = writeln!(out, "  - name: {}\n    num_examples: {n}", split.name());
+    for size in counts {
+        let _ = writeln!(
+            out,
+            "  - name: {}\n    num_bytes: {}\n    num_examples: {}",
+            size.split.name(),
+            size.bytes,
+            size.rows
+        );
     }
     out.push_str("---\n\n");
     let _ = writeln!(out, "# {} ({})\n", config.name, format.name());
     let _ = writeln!(out, "{}\n", about(format));
     out.push_str("| split | rows |\n| --- | ---: |\n");
-    for (split, n) in counts {
-        let _ = writeln!(out, "| {} | {n} |", split.name());
+    for size in counts {
+        let _ = writeln!(out, "| {} | {} |", size.split.name(), size.rows);
     }
     out.push_str("\n## Provenance\n\n");
     let _ = writeln!(

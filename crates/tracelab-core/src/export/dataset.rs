@@ -14,10 +14,10 @@ use sha2::{Digest, Sha256};
 use super::card::Provenance;
 use super::hub::{self, sha256_hex, Written};
 use crate::archive::Archive;
-use crate::schema::Table;
 use crate::curate::Curation;
 use crate::decontam;
 use crate::error::{Error, Result};
+use crate::schema::Table;
 
 /// The tool and version written into cards and manifests.
 pub const TOOL: &str = concat!("tracelab ", env!("CARGO_PKG_VERSION"));
@@ -41,7 +41,11 @@ fn file_sha256(path: &Path) -> Result<String> {
         }
         hasher.update(&buffer[..n]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Every part the archive's manifest lists, with its hash, and one hash over all of them.
@@ -72,7 +76,9 @@ fn benchmark_hashes(curation: &Curation) -> Result<Vec<serde_json::Value>> {
         .map(|path| {
             let name = path.to_string_lossy();
             match decontam::builtin(&name).filter(|_| !path.exists()) {
-                Some(text) => Ok(json!({"name": name, "builtin": true, "sha256": sha256_hex(text.as_bytes())})),
+                Some(text) => Ok(
+                    json!({"name": name, "builtin": true, "sha256": sha256_hex(text.as_bytes())}),
+                ),
                 None => Ok(json!({"path": name, "sha256": file_sha256(path)?})),
             }
         })
@@ -81,7 +87,12 @@ fn benchmark_hashes(curation: &Curation) -> Result<Vec<serde_json::Value>> {
 
 /// Writes `curation` into `out`, which must not exist or be empty. `archive_label` is how the
 /// archive is named in the card and manifest (the path the user gave).
-pub fn write(archive: &Archive, archive_label: &str, curation: &Curation, out: &Path) -> Result<Export> {
+pub fn write(
+    archive: &Archive,
+    archive_label: &str,
+    curation: &Curation,
+    out: &Path,
+) -> Result<Export> {
     if out.exists() {
         let mut entries = std::fs::read_dir(out).map_err(|e| Error::io(out, e))?;
         if entries.next().is_some() {
@@ -110,7 +121,12 @@ pub fn write(archive: &Archive, archive_label: &str, curation: &Curation, out: &
         serde_json::to_writer(&mut hits, hit).expect("hits serialise");
         hits.push(b'\n');
     }
-    files.push(hub::write_file(out, "decontam.jsonl", &hits, Some(curation.hits.len()))?);
+    files.push(hub::write_file(
+        out,
+        "decontam.jsonl",
+        &hits,
+        Some(curation.hits.len()),
+    )?);
     let manifest = json!({
         "tool": TOOL,
         "archive": {"path": archive_label, "sha256": archive_sha256, "parts": parts},

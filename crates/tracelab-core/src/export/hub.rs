@@ -34,7 +34,12 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Writes `bytes` to `out/relative` and describes it.
-pub(crate) fn write_file(out: &Path, relative: &str, bytes: &[u8], rows: Option<usize>) -> Result<Written> {
+pub(crate) fn write_file(
+    out: &Path,
+    relative: &str,
+    bytes: &[u8],
+    rows: Option<usize>,
+) -> Result<Written> {
     let path = out.join(relative);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -49,10 +54,14 @@ pub(crate) fn write_file(out: &Path, relative: &str, bytes: &[u8], rows: Option<
     })
 }
 
-fn parquet_bytes(format: Format, rows: &[&Value]) -> Result<Vec<u8>> {
+/// The split's Parquet file, and the size of its rows in Arrow memory (the card's `num_bytes`).
+fn parquet_bytes(format: Format, rows: &[&Value]) -> Result<(Vec<u8>, usize)> {
     let schema = rows::schema(format);
     let internal = |e: arrow::error::ArrowError| Error::Query {
-        message: format!("internal: {} rows do not fit their schema: {e}", format.name()),
+        message: format!(
+            "internal: {} rows do not fit their schema: {e}",
+            format.name()
+        ),
     };
     let mut decoder = ReaderBuilder::new(schema.clone())
         .with_batch_size(rows.len().max(1))
@@ -66,12 +75,17 @@ fn parquet_bytes(format: Format, rows: &[&Value]) -> Result<Vec<u8>> {
     let properties = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
         .build();
+    let arrow_bytes = batch.get_array_memory_size();
     let mut bytes = Vec::new();
     let mut writer = ArrowWriter::try_new(&mut bytes, schema, Some(properties))
         .map_err(|e| Error::parquet(format.name(), e))?;
-    writer.write(&batch).map_err(|e| Error::parquet(format.name(), e))?;
-    writer.close().map_err(|e| Error::parquet(format.name(), e))?;
-    Ok(bytes)
+    writer
+        .write(&batch)
+        .map_err(|e| Error::parquet(format.name(), e))?;
+    writer
+        .close()
+        .map_err(|e| Error::parquet(format.name(), e))?;
+    Ok((bytes, arrow_bytes))
 }
 
 /// Writes `format` under `out/<format>/`; splits without rows get no files.
@@ -86,12 +100,20 @@ pub fn write_format(
     let mut written = Vec::new();
     let mut counts = Vec::new();
     for split in Split::ALL {
-        let rows: Vec<&Value> = all.iter().filter(|(s, _)| *s == split).map(|(_, r)| r).collect();
+        let rows: Vec<&Value> = all
+            .iter()
+            .filter(|(s, _)| *s == split)
+            .map(|(_, r)| r)
+            .collect();
         if rows.is_empty() {
             continue;
         }
-        counts.push((split, rows.len()));
-        let parquet = parquet_bytes(format, &rows)?;
+        let (parquet, arrow_bytes) = parquet_bytes(format, &rows)?;
+        counts.push(card::SplitSize {
+            split,
+            rows: rows.len(),
+            bytes: arrow_bytes,
+        });
         written.push(write_file(
             out,
             &format!("{dir}/data/{}-00000-of-00001.parquet", split.name()),
@@ -116,6 +138,11 @@ pub fn write_format(
         return Ok(written);
     }
     let text = card::render(curation, format, &rows::schema(format), &counts, provenance);
-    written.push(write_file(out, &format!("{dir}/README.md"), text.as_bytes(), None)?);
+    written.push(write_file(
+        out,
+        &format!("{dir}/README.md"),
+        text.as_bytes(),
+        None,
+    )?);
     Ok(written)
 }

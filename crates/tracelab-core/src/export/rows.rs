@@ -78,11 +78,16 @@ pub fn schema(format: Format) -> SchemaRef {
         ]
     };
     let fields: Vec<Field> = match format {
-        Format::TrlPreference => [messages("prompt"), messages("chosen"), messages("rejected"), tools()]
-            .into_iter()
-            .chain(provenance())
-            .chain(pair_sides())
-            .collect(),
+        Format::TrlPreference => [
+            messages("prompt"),
+            messages("chosen"),
+            messages("rejected"),
+            tools(),
+        ]
+        .into_iter()
+        .chain(provenance())
+        .chain(pair_sides())
+        .collect(),
         Format::TrlUnpaired => [
             messages("prompt"),
             messages("completion"),
@@ -185,7 +190,8 @@ pub fn rows(curation: &Curation, format: Format) -> Vec<(Split, Value)> {
                         // Only the final answers differ in this format; a side without one
                         // cannot be a row.
                         let (fa, fb) = (ca.final_answer()?, cb.final_answer()?);
-                        let answer = |m: &Message| json!([{"role": "assistant", "content": m.content}]);
+                        let answer =
+                            |m: &Message| json!([{"role": "assistant", "content": m.content}]);
                         return Some((
                             *split,
                             json!({

@@ -29,7 +29,11 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let name = path.strip_prefix(dir).unwrap().to_string_lossy().to_string();
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
                 out.insert(name, std::fs::read(&path).unwrap());
             }
         }
@@ -83,7 +87,10 @@ fn pairs_splits_and_caps_keep_their_promises() {
         assert_eq!(a.harness_version, b.harness_version);
         assert_eq!((a.grade, b.grade), (Grade::Success, Grade::Failure));
         assert!(!a.never_chosen);
-        assert!(used.insert(p.chosen) && used.insert(p.rejected), "a session in two pairs");
+        assert!(
+            used.insert(p.chosen) && used.insert(p.rejected),
+            "a session in two pairs"
+        );
     }
     let per_task = c.pairs.iter().fold(HashMap::new(), |mut m, (p, _)| {
         *m.entry(&c.candidates[p.chosen].task_id).or_insert(0) += 1;
@@ -93,14 +100,29 @@ fn pairs_splits_and_caps_keep_their_promises() {
     for (model, share) in &r.pairs.model_shares {
         assert!(*share <= 0.4 + 1e-9, "{model} holds {share} of the pairs");
     }
-    assert!(r.pairs.caps.removed_by_model_share > 0, "the cap had work to do");
-    assert!(c.sft.iter().all(|(i, _)| c.candidates[*i].grade == Grade::Success));
-    assert_eq!(r.unpaired_desirable + r.unpaired_undesirable, c.unpaired.len());
+    assert!(
+        r.pairs.caps.removed_by_model_share > 0,
+        "the cap had work to do"
+    );
+    assert!(c
+        .sft
+        .iter()
+        .all(|(i, _)| c.candidates[*i].grade == Grade::Success));
+    assert_eq!(
+        r.unpaired_desirable + r.unpaired_undesirable,
+        c.unpaired.len()
+    );
 
     let by_task = splits_per_key(&c, |i| c.candidates[i].task_id.clone());
     let by_repo = splits_per_key(&c, |i| c.candidates[i].repo_key().to_string());
-    assert!(by_task.values().all(|s| s.len() == 1), "a task in two splits");
-    assert!(by_repo.values().all(|s| s.len() == 1), "a repository in two splits");
+    assert!(
+        by_task.values().all(|s| s.len() == 1),
+        "a task in two splits"
+    );
+    assert!(
+        by_repo.values().all(|s| s.len() == 1),
+        "a repository in two splits"
+    );
 
     // By task, repositories may spread over splits but tasks still may not.
     config.split.by = SplitKey::Task;
@@ -134,7 +156,12 @@ fn an_export_reproduces_byte_for_byte_from_its_manifest() {
         );
     }
     for file in &export.files {
-        assert_eq!(written[&file.path].len() as u64, file.bytes, "{}", file.path);
+        assert_eq!(
+            written[&file.path].len() as u64,
+            file.bytes,
+            "{}",
+            file.path
+        );
     }
 
     let again = Config::load(&first.join("manifest.json")).unwrap();
@@ -142,7 +169,10 @@ fn an_export_reproduces_byte_for_byte_from_its_manifest() {
     let second = dir.path().join("second");
     dataset::write(&archive, &label, &run(&archive, &again).unwrap(), &second).unwrap();
     let rewritten = files(&second);
-    assert_eq!(written.keys().collect::<Vec<_>>(), rewritten.keys().collect::<Vec<_>>());
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        rewritten.keys().collect::<Vec<_>>()
+    );
     for (name, bytes) in &written {
         assert!(bytes == &rewritten[name], "{name} differs on a rerun");
     }
@@ -156,7 +186,9 @@ fn an_export_reproduces_byte_for_byte_from_its_manifest() {
         files(&third)["trl_preference/jsonl/train.jsonl"],
         "another seed gives another split"
     );
-    let err = dataset::write(&archive, &label, &c, &first).unwrap_err().to_string();
+    let err = dataset::write(&archive, &label, &c, &first)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("not empty"), "{err}");
 }
 
@@ -164,8 +196,10 @@ fn an_export_reproduces_byte_for_byte_from_its_manifest() {
 fn curations_with_nothing_to_give_say_why() {
     let dir = tempfile::tempdir().unwrap();
     let archive = sample(dir.path(), 120, 2);
-    let mut config = Config::default();
-    config.filter = "model=no-such-model".into();
+    let mut config = Config {
+        filter: "model=no-such-model".into(),
+        ..Config::default()
+    };
     let err = run(&archive, &config).err().unwrap().to_string();
     assert!(err.contains("selects none of 120 sessions"), "{err}");
 
@@ -181,7 +215,10 @@ fn curations_with_nothing_to_give_say_why() {
     std::fs::write(&bad, "{\"instance_id\": \"x__y-1\", \"repo\": \"x/y\"}\n").unwrap();
     config.decontam.benchmarks = vec![bad];
     let err = run(&archive, &config).err().unwrap().to_string();
-    assert!(err.contains("bench.jsonl") && err.contains("line 1"), "{err}");
+    assert!(
+        err.contains("bench.jsonl") && err.contains("line 1"),
+        "{err}"
+    );
 
     // An archive from a format without outcomes (Claude Code, say).
     let jsonl = dir.path().join("no-outcomes.jsonl");
@@ -202,5 +239,8 @@ fn curations_with_nothing_to_give_say_why() {
     let mut bare = Archive::open_or_create(dir.path().join("bare")).unwrap();
     import_into(&mut bare, &[jsonl]);
     let err = run(&bare, &Config::default()).err().unwrap().to_string();
-    assert!(err.contains("no session has an outcome") && err.contains("--outcomes"), "{err}");
+    assert!(
+        err.contains("no session has an outcome") && err.contains("--outcomes"),
+        "{err}"
+    );
 }
