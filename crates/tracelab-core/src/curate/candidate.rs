@@ -120,7 +120,7 @@ pub fn gather(
     archive: &Archive,
     selected: Option<&HashSet<String>>,
     corpus: Option<(&Corpus, &decontam::Options)>,
-    chat: impl Fn(&[Event]) -> std::result::Result<Conversation, Unusable>,
+    chat: impl Fn(&[Event]) -> std::result::Result<Conversation, Unusable> + Sync,
     cancel: &CancelToken,
 ) -> Result<Pool> {
     let mut intake = Intake::default();
@@ -135,16 +135,32 @@ pub fn gather(
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        for t in segment? {
-            intake.read += 1;
-            let s = &t.session;
-            if selected.is_some_and(|ids| !ids.contains(&s.session_id)) {
-                intake.filtered_out += 1;
-                continue;
+        let segment = segment?;
+        // The costly part (every check, the chat, scrubbing) runs on every core.
+        let checked = crate::parallel::map(&segment, |t| {
+            if selected.is_some_and(|ids| !ids.contains(&t.session.session_id)) {
+                return None;
             }
             let found = match corpus {
-                Some((corpus, options)) => decontam::check(corpus, &decontam::view(&t), options),
+                Some((corpus, options)) => decontam::check(corpus, &decontam::view(t), options),
                 None => Vec::new(),
+            };
+            let usable = t
+                .session
+                .task_id
+                .as_deref()
+                .is_some_and(|id| !id.is_empty())
+                && grade(&t.session).is_some()
+                && !found.iter().any(|h| h.severity == Severity::Drop);
+            let chat = usable.then(|| chat(&t.events));
+            Some((found, chat))
+        });
+        for (t, checked) in segment.iter().zip(checked) {
+            intake.read += 1;
+            let s = &t.session;
+            let Some((found, chat)) = checked else {
+                intake.filtered_out += 1;
+                continue;
             };
             if let Some(summary) = summary.as_mut() {
                 summary.add_session(&found);
@@ -165,7 +181,7 @@ pub fn gather(
                 intake.decontam_dropped += 1;
                 continue;
             }
-            let conversation = match chat(&t.events) {
+            let conversation = match chat.expect("a chat for every usable session") {
                 Ok(c) => c,
                 Err(Unusable::NoPrompt) => {
                     intake.no_prompt += 1;

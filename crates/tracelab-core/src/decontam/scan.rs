@@ -129,7 +129,8 @@ pub fn view(t: &Trajectory) -> TraceView<'_> {
     v
 }
 
-/// Runs every check on every session of the archive.
+/// Runs every check on every session of the archive, on every core; hits come in archive
+/// order whatever the number of cores.
 pub fn scan(
     archive: &Archive,
     corpus: &Corpus,
@@ -143,8 +144,8 @@ pub fn scan(
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        for t in segment? {
-            let found = check(corpus, &view(&t), options);
+        let segment = segment?;
+        for found in crate::parallel::map(&segment, |t| check(corpus, &view(t), options)) {
             summary.add_session(&found);
             hits.extend(found);
         }
