@@ -19,6 +19,14 @@ impl From<tracelab_core::Error> for AppError {
 }
 
 impl AppError {
+    /// A failure of the app itself (a worker thread that panicked), not of the input.
+    pub fn internal(message: String) -> Self {
+        AppError {
+            code: "internal",
+            message,
+        }
+    }
+
     pub fn no_archive() -> Self {
         AppError {
             code: "no_archive",

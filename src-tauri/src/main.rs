@@ -7,6 +7,7 @@
 
 mod commands;
 mod error;
+mod explore;
 mod import;
 mod state;
 
@@ -59,6 +60,10 @@ fn main() {
             commands::open_archive,
             commands::choose_archive,
             commands::session_rows,
+            explore::facets,
+            explore::sessions_page,
+            explore::search_hits,
+            explore::trajectory,
             import::choose_import_files,
             import::choose_import_folder,
             import::import_traces,

@@ -2,9 +2,11 @@
 //! and the list of recently opened archives, kept in the app's config folder.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tracelab_core::archive::Archive;
+use tracelab_core::query::QueryEngine;
+use tracelab_core::search::Searcher;
 
 use crate::error::{AppError, AppResult};
 
@@ -15,6 +17,9 @@ const RECENT_LIMIT: usize = 10;
 pub struct AppState {
     open: Mutex<Option<Result<Archive, AppError>>>,
     recent_file: Mutex<Option<PathBuf>>,
+    /// The open archive's query engine and search index, made on first use.
+    engine: Mutex<Option<Arc<QueryEngine>>>,
+    searcher: Mutex<Option<Arc<Searcher>>>,
 }
 
 impl AppState {
@@ -42,7 +47,25 @@ impl AppState {
             self.remember(path);
         }
         *self.open.lock().expect("state lock") = Some(result.clone());
+        *self.engine.lock().expect("state lock") = None;
+        *self.searcher.lock().expect("state lock") = None;
         result
+    }
+
+    pub fn engine(&self) -> Option<Arc<QueryEngine>> {
+        self.engine.lock().expect("state lock").clone()
+    }
+
+    pub fn set_engine(&self, engine: Arc<QueryEngine>) {
+        *self.engine.lock().expect("state lock") = Some(engine);
+    }
+
+    pub fn searcher(&self) -> Option<Arc<Searcher>> {
+        self.searcher.lock().expect("state lock").clone()
+    }
+
+    pub fn set_searcher(&self, searcher: Arc<Searcher>) {
+        *self.searcher.lock().expect("state lock") = Some(searcher);
     }
 
     /// Recently opened archives, most recent first.

@@ -121,7 +121,7 @@ pub struct Label {
 }
 
 /// A session with its steps in order: the unit importers and the sample generator produce.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Trajectory {
     pub session: Session,
     pub events: Vec<Event>,

@@ -18,6 +18,7 @@ mod facet_index;
 mod facets;
 mod filter;
 mod sql;
+mod trajectory;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,0 +1,38 @@
+//! One session with its steps, for the trajectory view: a point lookup on both tables
+//! (row-group statistics and page indexes keep it to a few pages at any archive size).
+
+use datafusion::logical_expr::{col, lit};
+
+use super::{query_error, QueryEngine};
+use crate::columnar;
+use crate::error::{Error, Result};
+use crate::record::Trajectory;
+
+impl QueryEngine {
+    /// The session `session_id` and its steps in order; `None` when the archive has no such
+    /// session.
+    pub async fn trajectory(&self, session_id: &str) -> Result<Option<Trajectory>> {
+        let sessions = self
+            .context()
+            .table("sessions")
+            .await
+            .and_then(|t| t.filter(col("session_id").eq(lit(session_id))))
+            .map_err(query_error)?
+            .collect()
+            .await
+            .map_err(query_error)?;
+        let bad = |e: columnar::ColumnError| Error::Query {
+            message: e.to_string(),
+        };
+        let mut found = Vec::new();
+        for batch in &sessions {
+            found.extend(columnar::sessions_from_batch(batch).map_err(bad)?);
+        }
+        let Some(session) = found.into_iter().next() else {
+            return Ok(None);
+        };
+        let events = columnar::events_from_batch(&self.session_events(session_id).await?)
+            .map_err(bad)?;
+        Ok(Some(Trajectory { session, events }))
+    }
+}
