@@ -52,7 +52,10 @@ async fn searcher(state: &AppState) -> AppResult<Arc<Searcher>> {
 
 impl View {
     fn query(&self) -> Option<&str> {
-        self.text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+        self.text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
     }
 
     /// The search, restricted to the filter's sessions, when the view has a query.

@@ -31,8 +31,8 @@ impl QueryEngine {
         let Some(session) = found.into_iter().next() else {
             return Ok(None);
         };
-        let events = columnar::events_from_batch(&self.session_events(session_id).await?)
-            .map_err(bad)?;
+        let events =
+            columnar::events_from_batch(&self.session_events(session_id).await?).map_err(bad)?;
         Ok(Some(Trajectory { session, events }))
     }
 }

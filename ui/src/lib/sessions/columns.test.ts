@@ -69,3 +69,10 @@ describe('gridTemplate', () => {
     expect(minTableWidth(SESSION_COLUMNS)).toBeGreaterThan(1000);
   });
 });
+
+describe('SORT_COLUMNS', () => {
+  it('gives every table column a sessions column to sort by', async () => {
+    const { SORT_COLUMNS } = await import('./columns');
+    for (const column of SESSION_COLUMNS) expect(SORT_COLUMNS[column.id], column.id).toMatch(/^[a-z_]+$/);
+  });
+});

@@ -20,6 +20,24 @@ export interface SessionColumn {
   alert?: (row: SessionRow) => boolean;
 }
 
+/** The `sessions` column each table column sorts by. */
+export const SORT_COLUMNS: Record<string, string> = {
+  session: 'session_id',
+  started: 'started_at',
+  repo: 'repo',
+  task: 'task_id',
+  harness: 'harness_version',
+  model: 'model',
+  slice: 'slice',
+  outcome: 'outcome',
+  events: 'n_events',
+  'tool-calls': 'n_tool_calls',
+  'tool-errors': 'n_tool_errors',
+  'tokens-in': 'input_tokens',
+  'tokens-out': 'output_tokens',
+  cost: 'cost_usd',
+};
+
 const orDash = (value: string | null) => (value === null || value === '' ? '—' : value);
 
 export const SESSION_COLUMNS: SessionColumn[] = [
