@@ -26,7 +26,7 @@ pub struct View {
 /// Values per facet in the sidebar.
 const FACET_VALUES: usize = 12;
 
-async fn engine(state: &AppState) -> AppResult<Arc<QueryEngine>> {
+pub(crate) async fn engine(state: &AppState) -> AppResult<Arc<QueryEngine>> {
     if let Some(engine) = state.engine() {
         return Ok(engine);
     }

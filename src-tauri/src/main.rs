@@ -9,6 +9,7 @@ mod commands;
 mod error;
 mod explore;
 mod import;
+mod regressions;
 mod state;
 
 use std::path::PathBuf;
@@ -64,6 +65,10 @@ fn main() {
             explore::sessions_page,
             explore::search_hits,
             explore::trajectory,
+            regressions::time_series,
+            regressions::attribution,
+            regressions::compare,
+            regressions::save_report,
             import::choose_import_files,
             import::choose_import_folder,
             import::import_traces,

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { Effect } from '../api/regressions';
+import { fromHash } from '../explore/view';
+import { cohorts, effectText, pText, sessionsAfter, term } from './links';
+
+const effect: Effect = {
+  dimension: 'config.cache_policy',
+  from: 'retain-all',
+  to: 'evict-stale-thinking',
+  effect_pp: -12.37,
+  ci_low_pp: -18.04,
+  ci_high_pp: -6.71,
+  p_value: 0.00002,
+  sessions: 1853,
+  first_seen: '2026-09-01T09:07:09Z',
+  slices: ['cli'],
+  confounded_with: [],
+  subgroup: null,
+  note: null,
+};
+
+describe('regression links', () => {
+  it('turns a change into the two cohorts it splits', () => {
+    expect(cohorts(effect)).toEqual({
+      a: 'config.cache_policy=retain-all slice=cli',
+      b: 'config.cache_policy=evict-stale-thinking slice=cli',
+    });
+    expect(term('model', 'a b')).toBe('model="a b"');
+  });
+
+  it('clicks through to the sessions after a change', () => {
+    const view = fromHash(sessionsAfter(effect));
+    expect(view.selections).toEqual({ 'config.cache_policy': ['evict-stale-thinking'], slice: ['cli'] });
+  });
+
+  it('formats effects and p-values for reading', () => {
+    expect(effectText(-12.37, -18.04, -6.71)).toBe('-12.4 pp [-18.0, -6.7]');
+    expect(effectText(3.94, 0.1, 7)).toBe('+3.9 pp [+0.1, +7.0]');
+    expect(effectText(null, null, null)).toBe('—');
+    expect(pText(0.00002)).toBe('< 0.001');
+    expect(pText(0.0825)).toBe('0.083');
+  });
+});

@@ -1,0 +1,34 @@
+import type { Effect } from '../api/regressions';
+import { emptyView, toHash, toggle, type ViewState } from '../explore/view';
+
+/** A `--where` term for one value of a dimension, quoted when it holds spaces. */
+export function term(dimension: string, value: string): string {
+  return /[\s"]/.test(value) ? `${dimension}="${value.replace(/"/g, '')}"` : `${dimension}=${value}`;
+}
+
+/** The cohorts a change splits: before (`from`) and after (`to`), on the slices it reached. */
+export function cohorts(effect: Effect): { a: string; b: string } {
+  const slices = effect.slices.length > 0 ? ` slice=${effect.slices.join(',')}` : '';
+  return { a: term(effect.dimension, effect.from) + slices, b: term(effect.dimension, effect.to) + slices };
+}
+
+/** The sessions view of the sessions after a change (its `to` value on its slices). */
+export function sessionsAfter(effect: Effect): string {
+  let view: ViewState = toggle(emptyView(), effect.dimension, effect.to);
+  for (const slice of effect.slices) view = toggle(view, 'slice', slice);
+  return toHash(view);
+}
+
+/** `-12.4 pp [-18.0, -6.7]`, or a dash when there is no estimate. */
+export function effectText(pp: number | null, low: number | null, high: number | null): string {
+  if (pp === null) return '—';
+  const f = (x: number) => `${x > 0 ? '+' : ''}${x.toFixed(1)}`;
+  return low === null || high === null ? `${f(pp)} pp` : `${f(pp)} pp [${f(low)}, ${f(high)}]`;
+}
+
+/** p-values as people read them: `< 0.001` rather than `1e-9`. */
+export function pText(p: number | null): string {
+  if (p === null) return '—';
+  if (p < 0.001) return '< 0.001';
+  return p.toFixed(3);
+}
