@@ -10,6 +10,7 @@ mod error;
 mod explore;
 mod import;
 mod regressions;
+mod sql;
 mod state;
 
 use std::path::PathBuf;
@@ -69,6 +70,9 @@ fn main() {
             regressions::attribution,
             regressions::compare,
             regressions::save_report,
+            sql::sql_schema,
+            sql::sql_run,
+            sql::sql_export,
             import::choose_import_files,
             import::choose_import_folder,
             import::import_traces,

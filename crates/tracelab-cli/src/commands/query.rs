@@ -54,24 +54,7 @@ pub fn run(args: Args) -> Result<()> {
             let table = arrow::util::pretty::pretty_format_batches(batches)?;
             writeln!(out, "{}", crate::text::printable(&table.to_string()))?;
         }
-        OutputFormat::Csv => {
-            if !batches.is_empty() {
-                let mut writer = arrow::csv::WriterBuilder::new()
-                    .with_header(true)
-                    .build(&mut out);
-                for batch in batches {
-                    writer.write(batch)?;
-                }
-            } else {
-                let names: Vec<&str> = result
-                    .schema
-                    .fields()
-                    .iter()
-                    .map(|f| f.name().as_str())
-                    .collect();
-                writeln!(out, "{}", names.join(","))?;
-            }
-        }
+        OutputFormat::Csv => result.write_csv(&mut out)?,
         OutputFormat::Json => {
             let mut writer = arrow::json::ArrayWriter::new(&mut out);
             writer.write_batches(&batches.iter().collect::<Vec<_>>())?;
@@ -81,14 +64,7 @@ pub fn run(args: Args) -> Result<()> {
             }
             writeln!(out)?;
         }
-        OutputFormat::Parquet => {
-            let mut writer =
-                parquet::arrow::ArrowWriter::try_new(&mut out, result.schema.clone(), None)?;
-            for batch in batches {
-                writer.write(batch)?;
-            }
-            writer.close()?;
-        }
+        OutputFormat::Parquet => result.write_parquet(&mut out)?,
     }
     out.flush()?;
     if result.truncated {

@@ -18,6 +18,7 @@ mod facet_index;
 mod facets;
 mod filter;
 mod sql;
+mod sql_output;
 mod trajectory;
 
 use std::path::PathBuf;
