@@ -9,6 +9,7 @@ mod commands;
 mod error;
 mod explore;
 mod import;
+mod labels;
 mod regressions;
 mod sql;
 mod state;
@@ -73,6 +74,9 @@ fn main() {
             sql::sql_schema,
             sql::sql_run,
             sql::sql_export,
+            labels::session_labels,
+            labels::label_counts,
+            labels::add_label,
             import::choose_import_files,
             import::choose_import_folder,
             import::import_traces,

@@ -20,6 +20,7 @@ mod error;
 pub mod export;
 pub mod import;
 pub mod ipc;
+pub mod labels;
 pub mod parallel;
 pub mod progress;
 pub mod quarantine;

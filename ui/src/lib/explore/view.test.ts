@@ -29,6 +29,14 @@ describe('the sessions view state', () => {
     expect(toHash(emptyView())).toBe('');
   });
 
+  it('filters by one label at a time', () => {
+    let view = toggle(emptyView(), 'label', 'good');
+    view = toggle(view, 'label', 'bad');
+    expect(view.selections.label).toEqual(['bad']);
+    expect(toFilter(view)).toEqual({ label: 'bad' });
+    expect(fromHash(toHash(view))).toEqual(view);
+  });
+
   it('ignores what it does not know and refuses the (none) value', () => {
     expect(fromHash('#bogus=1&sort=x;drop&outcome=(none)')).toEqual(emptyView());
     expect(selectable('outcome', '(none)')).toBe(false);

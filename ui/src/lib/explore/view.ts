@@ -30,6 +30,8 @@ export interface EngineFilter {
   source_format?: string[];
   config?: [string, string][];
   tags?: string[];
+  /** Sessions carrying this label. */
+  label?: string;
 }
 
 const COLUMNS = [
@@ -55,12 +57,18 @@ export function emptyView(): ViewState {
 /** Whether a facet value can be picked: real values of known dimensions. */
 export function selectable(dimension: string, value: string): boolean {
   if (value === NONE) return false;
-  return (COLUMNS as readonly string[]).includes(dimension) || dimension === 'tag' || dimension.startsWith('config.');
+  return (
+    (COLUMNS as readonly string[]).includes(dimension) ||
+    dimension === 'tag' ||
+    dimension === 'label' ||
+    dimension.startsWith('config.')
+  );
 }
 
 /** Picks `value` in `dimension`, or unpicks it if it was picked. */
 export function toggle(view: ViewState, dimension: string, value: string): ViewState {
-  const current = view.selections[dimension] ?? [];
+  // One label at a time: picking another replaces it.
+  const current = dimension === 'label' ? (view.selections.label ?? []).filter((v) => v === value) : (view.selections[dimension] ?? []);
   const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value].sort();
   const selections = { ...view.selections };
   if (next.length === 0) delete selections[dimension];
@@ -81,6 +89,8 @@ export function toFilter(view: ViewState): EngineFilter {
       filter[dimension as (typeof COLUMNS)[number]] = [...values];
     } else if (dimension === 'tag') {
       filter.tags = [...values];
+    } else if (dimension === 'label') {
+      filter.label = values[0];
     } else if (dimension.startsWith('config.')) {
       const key = dimension.slice('config.'.length);
       filter.config = [...(filter.config ?? []), ...values.map((v): [string, string] => [key, v])];
