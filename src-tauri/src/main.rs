@@ -6,6 +6,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod curation;
 mod error;
 mod explore;
 mod import;
@@ -77,6 +78,11 @@ fn main() {
             labels::session_labels,
             labels::label_counts,
             labels::add_label,
+            curation::curate_default,
+            curation::curate_preview,
+            curation::curate_save_config,
+            curation::choose_output_folder,
+            curation::curate_export,
             import::choose_import_files,
             import::choose_import_folder,
             import::import_traces,

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tracelab_core::archive::Archive;
+use tracelab_core::curate::{Config, Curation};
 use tracelab_core::query::QueryEngine;
 use tracelab_core::search::Searcher;
 
@@ -20,6 +21,8 @@ pub struct AppState {
     /// The open archive's query engine and search index, made on first use.
     engine: Mutex<Option<Arc<QueryEngine>>>,
     searcher: Mutex<Option<Arc<Searcher>>>,
+    /// The last curation previewed, with its config.
+    curation: Mutex<Option<(Config, Curation)>>,
 }
 
 impl AppState {
@@ -49,7 +52,24 @@ impl AppState {
         *self.open.lock().expect("state lock") = Some(result.clone());
         *self.engine.lock().expect("state lock") = None;
         *self.searcher.lock().expect("state lock") = None;
+        *self.curation.lock().expect("state lock") = None;
         result
+    }
+
+    pub fn set_curation(&self, config: Config, curation: Curation) {
+        *self.curation.lock().expect("state lock") = Some((config, curation));
+    }
+
+    pub fn has_curation_of(&self, config: &Config) -> bool {
+        matches!(&*self.curation.lock().expect("state lock"), Some((c, _)) if c == config)
+    }
+
+    /// `f` on the last curation; an error when none was previewed.
+    pub fn with_curation<T>(&self, f: impl FnOnce(&Curation) -> T) -> AppResult<T> {
+        match &*self.curation.lock().expect("state lock") {
+            Some((_, curation)) => Ok(f(curation)),
+            None => Err(AppError::internal("no curation has been run yet".into())),
+        }
     }
 
     pub fn engine(&self) -> Option<Arc<QueryEngine>> {

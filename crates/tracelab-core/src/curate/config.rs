@@ -267,6 +267,12 @@ impl Config {
         Ok(config)
     }
 
+    /// The config as `curate.toml` text (what the app's curation view saves).
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string(self).expect("a curation config serialises to TOML");
+        format!("# A Tracelab curation: tracelab curate ARCHIVE --config curate.toml --out DIR\n# Every option: tracelab curate --init\n\n{body}")
+    }
+
     /// The first value that makes no sense, as a sentence.
     pub fn validate(&self) -> std::result::Result<(), String> {
         let shares = [
@@ -326,6 +332,16 @@ mod tests {
         let parsed: Config = toml::from_str(DEFAULT_CONFIG).unwrap();
         assert_eq!(parsed, Config::default());
         parsed.validate().unwrap();
+    }
+
+    #[test]
+    fn saved_toml_reads_back_the_same() {
+        let mut config = Config::default();
+        config.filter = "model=\"a b\"".into();
+        config.decontam.after = Some("2024-06-01".into());
+        config.export.formats = vec![Format::TrlSft, Format::Verl];
+        let parsed: Config = toml::from_str(&config.to_toml()).unwrap();
+        assert_eq!(parsed, config);
     }
 
     #[test]
