@@ -336,8 +336,10 @@ mod tests {
 
     #[test]
     fn saved_toml_reads_back_the_same() {
-        let mut config = Config::default();
-        config.filter = "model=\"a b\"".into();
+        let mut config = Config {
+            filter: "model=\"a b\"".into(),
+            ..Config::default()
+        };
         config.decontam.after = Some("2024-06-01".into());
         config.export.formats = vec![Format::TrlSft, Format::Verl];
         let parsed: Config = toml::from_str(&config.to_toml()).unwrap();
