@@ -42,9 +42,17 @@ async fn searcher(state: &AppState) -> AppResult<Arc<Searcher>> {
         return Ok(searcher);
     }
     let archive = state.archive()?;
-    let searcher = tauri::async_runtime::spawn_blocking(move || Searcher::open(&archive))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))??;
+    // The first search may build the index; concurrent first searches (facets and the page
+    // ask at once) must not build it twice in one folder.
+    static BUILDING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let searcher = tauri::async_runtime::spawn_blocking(move || {
+        let _one_at_a_time = BUILDING
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Searcher::open(&archive)
+    })
+    .await
+    .map_err(|e| AppError::internal(e.to_string()))??;
     let searcher = Arc::new(searcher);
     state.set_searcher(searcher.clone());
     Ok(searcher)

@@ -71,6 +71,16 @@ describe('Exploring the sample archive', () => {
     assert.ok((await $$('[data-testid="tool-result"]').length) > 0, 'no tool call shows its result');
     assert.ok((await $$('[data-testid="trajectory"] mark').length) > 0, 'the search term is not marked in the steps');
     await screenshot('trajectory.png');
+
+    // Side by side with another session of the same task.
+    const other = await $('[data-testid="compare-with"]');
+    await other.waitForExist({ timeout: 30_000, timeoutMsg: 'no other session of this task was offered' });
+    await other.selectByIndex(1);
+    await browser.waitUntil(async () => (await $$('[data-testid="side-head"]').length) === 2, { timeout: 30_000 });
+    assert.ok((await $$('[data-testid="side-row"]').length) > 3, 'the two sessions have no aligned rows');
+    await screenshot('side-by-side.png');
+    await browser.keys('Escape');
+    await $('[data-testid="trajectory"]').waitForExist({ timeout: 10_000 });
     await browser.keys('Escape');
     await $('[data-testid="trajectory"]').waitForExist({ reverse: true, timeout: 10_000 });
   });

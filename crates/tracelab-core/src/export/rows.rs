@@ -178,6 +178,16 @@ pub fn rows(curation: &Curation, format: Format) -> Vec<(Split, Value)> {
     let c = &curation.candidates;
     let chats = &curation.conversations;
     let opt = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
+    // The columns a one-session row ends with: its tools and where it came from.
+    let with_session = |mut row: Value, i: usize| {
+        let object = row.as_object_mut().expect("object");
+        object.insert("tools".into(), tool_list(&chats[i].tools));
+        object.insert("task_id".into(), c[i].task_id.clone().into());
+        object.insert("repo".into(), opt(&c[i].repo));
+        object.insert("session_id".into(), c[i].session_id.clone().into());
+        object.insert("model".into(), opt(&c[i].model));
+        row
+    };
     match format {
         Format::TrlPreference | Format::Openrlhf | Format::OpenaiPreference => curation
             .pairs
@@ -228,36 +238,20 @@ pub fn rows(curation: &Curation, format: Format) -> Vec<(Split, Value)> {
             .unpaired
             .iter()
             .map(|&(i, label, split)| {
-                (
-                    split,
-                    json!({
-                        "prompt": chat(&chats[i].prompt),
-                        "completion": chat(&chats[i].completion),
-                        "label": label,
-                        "tools": tool_list(&chats[i].tools),
-                        "task_id": c[i].task_id,
-                        "repo": opt(&c[i].repo),
-                        "session_id": c[i].session_id,
-                        "model": opt(&c[i].model),
-                    }),
-                )
+                let row = json!({
+                    "prompt": chat(&chats[i].prompt),
+                    "completion": chat(&chats[i].completion),
+                    "label": label,
+                });
+                (split, with_session(row, i))
             })
             .collect(),
         Format::TrlSft => curation
             .sft
             .iter()
             .map(|&(i, split)| {
-                (
-                    split,
-                    json!({
-                        "messages": chat(&chats[i].messages()),
-                        "tools": tool_list(&chats[i].tools),
-                        "task_id": c[i].task_id,
-                        "repo": opt(&c[i].repo),
-                        "session_id": c[i].session_id,
-                        "model": opt(&c[i].model),
-                    }),
-                )
+                let row = json!({"messages": chat(&chats[i].messages())});
+                (split, with_session(row, i))
             })
             .collect(),
         Format::Verl => curation
