@@ -89,7 +89,12 @@ describe('Exploring the sample archive', () => {
     await browser.back();
     await viewCountIs(failures);
     assert.equal(await $('[data-testid="search-input"]').getValue(), '');
+    await $('[data-testid="save-view"]').click();
+    await $('[data-testid="saved-name"]').setValue('failures');
+    await $('[data-testid="saved-ok"]').click();
     await $('[data-testid="clear-filters"]').click();
     await viewCountIs(Number(process.env.EXPECTED_SESSIONS));
+    await $('[data-testid="saved-views"]').selectByAttribute('value', 'failures');
+    await viewCountIs(failures);
   });
 });
