@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use tauri::ipc::Response;
 use tauri::{AppHandle, Emitter, Manager, State, WebviewWindow};
 use tracelab_core::summary::{summarize, ArchiveSummary};
 
@@ -33,18 +32,6 @@ pub async fn choose_archive(
         return Ok(None);
     };
     Ok(Some(summarize(&state.open(folder.path())?)?))
-}
-
-/// Rows `[start, start + count)` of the session list as Arrow IPC stream bytes.
-#[tauri::command]
-pub async fn session_rows(
-    start: u64,
-    count: u64,
-    state: State<'_, AppState>,
-) -> AppResult<Response> {
-    let archive = state.archive()?;
-    let bytes = tracelab_core::ipc::session_list_window(&archive, start, count.min(10_000))?;
-    Ok(Response::new(bytes))
 }
 
 async fn pick_folder(parent: Option<&WebviewWindow>) -> Option<rfd::FileHandle> {

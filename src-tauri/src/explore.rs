@@ -87,12 +87,23 @@ impl View {
         Ok(Some(result))
     }
 
-    /// The sessions the search matched, when the view has a query.
-    async fn session_ids(&self, state: &AppState) -> AppResult<Option<Vec<String>>> {
-        Ok(self
-            .search(state, 1)
-            .await?
-            .map(|r| r.sessions.into_iter().map(|s| s.session_id).collect()))
+    /// The sessions the search matched, when the view has a query. The table asks for a
+    /// page at a time with the same view: the last answer is kept, so a query runs once.
+    async fn session_ids(&self, state: &AppState) -> AppResult<Option<Arc<Vec<String>>>> {
+        let Some(text) = self.query() else {
+            return Ok(None);
+        };
+        let key = serde_json::to_string(&(text, &self.filter)).unwrap_or_default();
+        if let Some(ids) = state.search_hits(&key) {
+            return Ok(Some(ids));
+        }
+        let Some(result) = self.search(state, 1).await? else {
+            return Ok(None);
+        };
+        let ids: Arc<Vec<String>> =
+            Arc::new(result.sessions.into_iter().map(|s| s.session_id).collect());
+        state.set_search_hits(key, ids.clone());
+        Ok(Some(ids))
     }
 }
 
@@ -102,7 +113,11 @@ pub async fn facets(view: View, state: State<'_, AppState>) -> AppResult<Facets>
     let ids = view.session_ids(&state).await?;
     let engine = engine(&state).await?;
     Ok(engine
-        .facets_within(&view.filter, ids.as_deref(), FACET_VALUES)
+        .facets_within(
+            &view.filter,
+            ids.as_deref().map(Vec::as_slice),
+            FACET_VALUES,
+        )
         .await?)
 }
 
@@ -120,7 +135,7 @@ pub async fn sessions_page(
     let batch = engine
         .sessions_page(
             &view.filter,
-            ids.as_deref(),
+            ids.as_deref().map(Vec::as_slice),
             &sort,
             offset,
             limit.min(10_000),

@@ -63,7 +63,6 @@ fn main() {
             commands::archive_summary,
             commands::open_archive,
             commands::choose_archive,
-            commands::session_rows,
             explore::facets,
             explore::sessions_page,
             explore::search_hits,

@@ -21,6 +21,8 @@ pub struct AppState {
     /// The open archive's query engine and search index, made on first use.
     engine: Mutex<Option<Arc<QueryEngine>>>,
     searcher: Mutex<Option<Arc<Searcher>>>,
+    /// The sessions the last search matched, keyed by its query and filter.
+    search_hits: Mutex<Option<(String, Arc<Vec<String>>)>>,
     /// The last curation previewed, with its config.
     curation: Mutex<Option<(Config, Curation)>>,
 }
@@ -53,7 +55,19 @@ impl AppState {
         *self.engine.lock().expect("state lock") = None;
         *self.searcher.lock().expect("state lock") = None;
         *self.curation.lock().expect("state lock") = None;
+        *self.search_hits.lock().expect("state lock") = None;
         result
+    }
+
+    pub fn search_hits(&self, key: &str) -> Option<Arc<Vec<String>>> {
+        match &*self.search_hits.lock().expect("state lock") {
+            Some((k, ids)) if k == key => Some(ids.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn set_search_hits(&self, key: String, ids: Arc<Vec<String>>) {
+        *self.search_hits.lock().expect("state lock") = Some((key, ids));
     }
 
     pub fn set_curation(&self, config: Config, curation: Curation) {

@@ -4,7 +4,6 @@
 use arrow::array::RecordBatch;
 use arrow::ipc::writer::StreamWriter;
 
-use crate::archive::Archive;
 use crate::error::{Error, Result};
 
 /// The columns of the sessions table view, in display order.
@@ -38,12 +37,6 @@ pub fn to_stream_bytes(batch: &RecordBatch) -> Result<Vec<u8>> {
         .map_err(|e| Error::parquet("<arrow ipc>", e))?;
     drop(writer);
     Ok(bytes)
-}
-
-/// Session rows `[start, start + count)` of the session list, as IPC stream bytes.
-pub fn session_list_window(archive: &Archive, start: u64, count: u64) -> Result<Vec<u8>> {
-    let batch = archive.session_window(start, count, Some(SESSION_LIST_COLUMNS))?;
-    to_stream_bytes(&batch)
 }
 
 #[cfg(test)]

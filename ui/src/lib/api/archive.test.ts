@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { archiveSummary, chooseArchive, openArchive, sessionRowsIpc } from './archive';
+import { archiveSummary, chooseArchive, openArchive } from './archive';
+import { sessionsPageIpc } from './explore';
 
 type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
 
@@ -19,18 +20,20 @@ describe('archive commands', () => {
     await archiveSummary();
     await chooseArchive();
     await openArchive('/data/archive');
-    await expect(sessionRowsIpc(200, 50)).rejects.toMatchObject({ code: 'corrupt' });
+    const view = { filter: { outcome: ['failure'] }, text: null };
+    const sort = { column: 'cost_usd', descending: true };
+    await expect(sessionsPageIpc(view, sort, 200, 50)).rejects.toMatchObject({ code: 'corrupt' });
     expect(invoke.mock.calls.map(([cmd, args]) => [cmd, args])).toEqual([
       ['archive_summary', {}],
       ['choose_archive', {}],
       ['open_archive', { path: '/data/archive' }],
-      ['session_rows', { start: 200, count: 50 }],
+      ['sessions_page', { view, sort, offset: 200, limit: 50 }],
     ]);
   });
 
   it('hand back session bytes as a Uint8Array', async () => {
     fakeTauri(async () => new Uint8Array([1, 2]).buffer);
-    expect([...(await sessionRowsIpc(0, 2))]).toEqual([1, 2]);
+    expect([...(await sessionsPageIpc({ filter: {}, text: null }, { column: 'started_at', descending: true }, 0, 2))]).toEqual([1, 2]);
   });
 
   it('reject with the backend error as { code, message }', async () => {

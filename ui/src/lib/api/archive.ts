@@ -1,5 +1,4 @@
 import { call, subscribe } from './bridge';
-import { toBytes } from './bytes';
 import type { ApiError, ArchiveSummary } from './types';
 
 /** Typed front for the backend's archive commands; components use only these. */
@@ -16,11 +15,6 @@ export function openArchive(path: string): Promise<ArchiveSummary> {
 /** Shows the native folder dialog; null when the user cancels it. */
 export function chooseArchive(): Promise<ArchiveSummary | null> {
   return call<ArchiveSummary | null>('choose_archive');
-}
-
-/** Arrow IPC stream bytes for sessions [start, start + count) in archive order. */
-export async function sessionRowsIpc(start: number, count: number): Promise<Uint8Array> {
-  return toBytes(await call<unknown>('session_rows', { start, count }));
 }
 
 /** Fired when the user opens an archive from the native File menu. */

@@ -2,7 +2,7 @@ import { DataType, tableFromIPC, type Vector } from 'apache-arrow';
 import type { SessionRow } from './types';
 
 /**
- * Decodes the `session_rows` Arrow IPC stream into plain rows.
+ * Decodes the `sessions_page` Arrow IPC stream into plain rows.
  *
  * Columns are looked up by name rather than position, and a column that is
  * missing or of an unexpected type reads as nulls: the window should keep

@@ -11,7 +11,7 @@ export function pagesForRange(first: number, last: number, pageSize: number, tot
   return pages;
 }
 
-/** The `session_rows` window for a page; the last page is shorter. */
+/** The `sessions_page` window for a page; the last page is shorter. */
 export function pageWindow(page: number, pageSize: number, total: number): { start: number; count: number } {
   const start = page * pageSize;
   return { start, count: Math.max(0, Math.min(pageSize, total - start)) };
