@@ -49,10 +49,11 @@ fi
 # DuckDB reads our Parquet (interop test); scipy and statsmodels check the diagnosis statistics;
 # Hugging Face datasets and TRL's data utilities load curated exports. TRL goes in without its
 # dependencies: its data utilities need transformers' tokenizers, not PyTorch (2.5 GB).
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb, scipy, statsmodels, datasets, transformers, trl' 2>/dev/null; then
-  echo "==> Python venv with duckdb, scipy, statsmodels, datasets, transformers, trl"
+# moto's server is the S3-compatible endpoint the object-storage test starts.
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb, scipy, statsmodels, datasets, transformers, trl, moto' 2>/dev/null; then
+  echo "==> Python venv with duckdb, scipy, statsmodels, datasets, transformers, trl, moto"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check duckdb scipy statsmodels \
-    datasets==5.2.0 transformers==5.24.0 jinja2
+    datasets==5.2.0 transformers==5.24.0 jinja2 'moto[server]==5.2.5'
   .venv/bin/pip install --quiet --disable-pip-version-check --no-deps trl==1.16.0
 fi

@@ -9,9 +9,33 @@ use tauri::ipc::Response;
 use tauri::{State, WebviewWindow};
 use tracelab_core::progress::CancelToken;
 
+use std::sync::Arc;
+
+use tracelab_core::query::{Engine, QueryEngine};
+use tracelab_core::storage::Location;
+
 use crate::error::{AppError, AppResult};
 use crate::explore::engine;
 use crate::state::AppState;
+
+/// The engine the console's statements run on: the app's own, or a Ballista cluster's
+/// (`ballista://HOST:PORT`, the setting beside the Run button), opened once per address.
+async fn console_engine(state: &AppState, setting: &str) -> AppResult<Arc<QueryEngine>> {
+    let wanted: Engine = setting.trim().parse().map_err(|message| AppError {
+        code: "bad_input",
+        message,
+    })?;
+    if wanted == Engine::Local {
+        return engine(state).await;
+    }
+    if let Some(remote) = state.remote_engine(&wanted) {
+        return Ok(remote);
+    }
+    let root = state.archive()?.root().to_path_buf();
+    let remote = Arc::new(QueryEngine::open_at(&Location::Folder(root), &wanted).await?);
+    state.set_remote_engine(remote.clone());
+    Ok(remote)
+}
 
 #[derive(Serialize)]
 pub struct TableSchema {
@@ -50,9 +74,10 @@ pub async fn sql_schema(state: State<'_, AppState>) -> AppResult<Vec<TableSchema
 pub async fn sql_run(
     statement: String,
     limit: usize,
+    engine: String,
     state: State<'_, AppState>,
 ) -> AppResult<Response> {
-    let engine = engine(&state).await?;
+    let engine = console_engine(&state, &engine).await?;
     let result = engine
         .sql(&statement, limit.clamp(1, 100_000), &CancelToken::new())
         .await?;
@@ -65,6 +90,7 @@ pub async fn sql_run(
 pub async fn sql_export(
     statement: String,
     format: String,
+    engine: String,
     window: WebviewWindow,
     state: State<'_, AppState>,
 ) -> AppResult<Option<PathBuf>> {
@@ -83,7 +109,7 @@ pub async fn sql_export(
     else {
         return Ok(None);
     };
-    let engine = engine(&state).await?;
+    let engine = console_engine(&state, &engine).await?;
     let result = engine
         .sql(&statement, usize::MAX, &CancelToken::new())
         .await?;

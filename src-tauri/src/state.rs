@@ -20,6 +20,8 @@ pub struct AppState {
     recent_file: Mutex<Option<PathBuf>>,
     /// The open archive's query engine and search index, made on first use.
     engine: Mutex<Option<Arc<QueryEngine>>>,
+    /// The SQL console's engine on a Ballista cluster, when its setting names one.
+    remote_engine: Mutex<Option<Arc<QueryEngine>>>,
     searcher: Mutex<Option<Arc<Searcher>>>,
     /// The sessions the last search matched, keyed by its query and filter.
     search_hits: Mutex<Option<(String, Arc<Vec<String>>)>>,
@@ -53,6 +55,7 @@ impl AppState {
         }
         *self.open.lock().expect("state lock") = Some(result.clone());
         *self.engine.lock().expect("state lock") = None;
+        *self.remote_engine.lock().expect("state lock") = None;
         *self.searcher.lock().expect("state lock") = None;
         *self.curation.lock().expect("state lock") = None;
         *self.search_hits.lock().expect("state lock") = None;
@@ -92,6 +95,19 @@ impl AppState {
 
     pub fn set_engine(&self, engine: Arc<QueryEngine>) {
         *self.engine.lock().expect("state lock") = Some(engine);
+    }
+
+    /// The console's cluster engine, if it is open on `engine`.
+    pub fn remote_engine(&self, engine: &tracelab_core::query::Engine) -> Option<Arc<QueryEngine>> {
+        self.remote_engine
+            .lock()
+            .expect("state lock")
+            .clone()
+            .filter(|e| e.engine() == engine)
+    }
+
+    pub fn set_remote_engine(&self, engine: Arc<QueryEngine>) {
+        *self.remote_engine.lock().expect("state lock") = Some(engine);
     }
 
     pub fn searcher(&self) -> Option<Arc<Searcher>> {

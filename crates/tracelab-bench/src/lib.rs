@@ -5,6 +5,39 @@ pub mod corpus;
 
 use std::time::Instant;
 
+/// The five queries an analyst writes, run by every query benchmark (DuckDB, Ballista) and by
+/// the tests that compare engines.
+pub const ANALYST_QUERIES: [(&str, &str); 5] = [
+    (
+        "success rate by harness_version and day",
+        "SELECT harness_version, date_trunc('day', started_at) AS day, \
+         avg(CASE WHEN outcome = 'success' THEN 1.0 ELSE 0.0 END) AS success_rate, count(*) AS n \
+         FROM sessions GROUP BY 1, 2 ORDER BY 1, 2",
+    ),
+    (
+        "tool error rate by tool",
+        "SELECT tool_name, count(*) AS results, \
+         avg(CASE WHEN is_error THEN 1.0 ELSE 0.0 END) AS error_rate \
+         FROM events WHERE kind = 'tool_result' GROUP BY 1 ORDER BY 1",
+    ),
+    (
+        "p50/p95 tokens by model",
+        "SELECT model, median(input_tokens + output_tokens) AS p50, \
+         percentile_cont(0.95) WITHIN GROUP (ORDER BY input_tokens + output_tokens) AS p95 \
+         FROM sessions GROUP BY 1 ORDER BY 1",
+    ),
+    (
+        "cost by slice and week",
+        "SELECT slice, date_trunc('week', started_at) AS week, sum(cost_usd) AS cost \
+         FROM sessions GROUP BY 1, 2 ORDER BY 1, 2",
+    ),
+    (
+        "sessions per repo and outcome",
+        "SELECT repo, outcome, count(*) AS n FROM sessions GROUP BY 1, 2 ORDER BY 1, 2",
+    ),
+];
+
+
 /// Peak resident set size of this process so far, in bytes (Linux `VmHWM`).
 pub fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -3,6 +3,7 @@
 //! Exit codes: 0 ok, 1 failure, 2 bad usage (clap's own).
 
 mod commands;
+mod engine;
 mod progress;
 mod text;
 
@@ -34,6 +35,8 @@ enum Command {
     Search(commands::search::Args),
     /// Bring the search index up to date, or rebuild it from the events table.
     Index(commands::index::Args),
+    /// Rewrite the archive one segment per day (hive folders date=YYYY-MM-DD), for clusters and time filters.
+    Compact(commands::compact::Args),
     /// Count sessions by every dimension (harness, version, model, outcome, slice, repo, task, config keys, tags).
     Facets(commands::facets::Args),
     /// Compare two cohorts: success rates with intervals, the difference and its p-value, metrics, a paired analysis on shared tasks.
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Query(args) => commands::query::run(args),
         Command::Search(args) => commands::search::run(args),
         Command::Index(args) => commands::index::run(args),
+        Command::Compact(args) => commands::compact::run(args),
         Command::Facets(args) => commands::facets::run(args),
         Command::Compare(args) => commands::compare::run(args),
         Command::Attribute(args) => commands::attribute::run(args),

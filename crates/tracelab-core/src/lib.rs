@@ -30,6 +30,7 @@ pub mod sample;
 pub mod schema;
 pub mod scrub;
 pub mod search;
+pub mod storage;
 pub mod summary;
 
 pub use error::{Error, Result};

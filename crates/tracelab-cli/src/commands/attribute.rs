@@ -1,16 +1,16 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use tracelab_core::archive::Archive;
 use tracelab_core::diagnose::{self, report::Report, Attribution, Bucket, Measure};
-use tracelab_core::query::{Dimension, Filter, QueryEngine};
+use tracelab_core::query::{Dimension, Filter};
 
+use crate::engine::EngineArgs;
 use crate::text::{num, printable_line, thousands};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The archive folder.
-    archive: PathBuf,
+    /// The archive: a folder, or an s3://, gs://, az:// or file:// URL of one.
+    archive: String,
     /// Only sessions this filter selects (syntax in the README).
     #[arg(long = "where", value_name = "FILTER")]
     filter: Option<Filter>,
@@ -24,16 +24,18 @@ pub struct Args {
     /// Also write a self-contained HTML report (charts as SVG) to this file.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
 }
 
 pub fn run(args: Args) -> Result<()> {
     diagnose::attribution::check_dimensions(&args.dims)?;
-    let archive = Archive::open(&args.archive)?;
-    let filter = args.filter.unwrap_or_default();
-    let (attribution, series) = crate::runtime()?.block_on(async {
-        let engine = QueryEngine::open(&archive).await?;
-        let attribution = diagnose::attribute(&engine, &filter, &args.dims).await?;
-        let series = match &args.html {
+    let filter = args.filter.clone().unwrap_or_default();
+    let html = args.html.clone();
+    let dims = args.dims.clone();
+    let (attribution, series) = args.engine.run(&args.archive, |engine| async move {
+        let attribution = diagnose::attribute(&engine, &filter, &dims).await?;
+        let series = match &html {
             // Days when there are enough sessions per day to see anything, else weeks.
             Some(_) => Some(
                 diagnose::time_series(
@@ -51,12 +53,12 @@ pub fn run(args: Args) -> Result<()> {
             ),
             None => None,
         };
-        Ok::<_, tracelab_core::Error>((attribution, series))
+        Ok((attribution, series))
     })?;
     if let Some(path) = &args.html {
         let html = Report {
             title: "Which harness change cost what".into(),
-            archive: args.archive.display().to_string(),
+            archive: args.archive.clone(),
             series: series.as_ref(),
             attribution: Some(&attribution),
             comparison: None,

@@ -1,16 +1,15 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use tracelab_core::archive::Archive;
 use tracelab_core::diagnose::{self, report::Report, Comparison};
-use tracelab_core::query::QueryEngine;
 
+use crate::engine::EngineArgs;
 use crate::text::{num, p_clause, p_value, printable_line, thousands};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The archive folder.
-    archive: PathBuf,
+    /// The archive: a folder, or an s3://, gs://, az:// or file:// URL of one.
+    archive: String,
     /// Cohort A (the baseline), as a filter: "slice=ide started<2026-08-19".
     #[arg(long, value_name = "FILTER")]
     a: String,
@@ -23,18 +22,18 @@ pub struct Args {
     /// Also write a self-contained HTML report to this file.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let archive = Archive::open(&args.archive)?;
-    let comparison = crate::runtime()?.block_on(async {
-        let engine = QueryEngine::open(&archive).await?;
+    let comparison = args.engine.run(&args.archive, |engine| async move {
         diagnose::compare(&engine, &args.a, &args.b).await
     })?;
     if let Some(path) = &args.html {
         let html = Report {
             title: "Cohort comparison".into(),
-            archive: args.archive.display().to_string(),
+            archive: args.archive.clone(),
             comparison: Some(&comparison),
             ..Report::default()
         }

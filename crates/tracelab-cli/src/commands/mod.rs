@@ -1,6 +1,7 @@
 //! One file per verb.
 
 pub mod attribute;
+pub mod compact;
 pub mod compare;
 pub mod curate;
 pub mod decontam;

@@ -2,9 +2,10 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use tracelab_core::archive::Archive;
 use tracelab_core::progress::CancelToken;
-use tracelab_core::query::{QueryEngine, DEFAULT_ROW_LIMIT};
+use tracelab_core::query::DEFAULT_ROW_LIMIT;
+
+use crate::engine::EngineArgs;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -16,8 +17,8 @@ pub enum OutputFormat {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The archive folder.
-    archive: PathBuf,
+    /// The archive: a folder, or an s3://, gs://, az:// or file:// URL of one.
+    archive: String,
     /// One read-only SQL statement over the tables sessions, events, labels and the view
     /// tool_calls. DDL, DML, COPY and SET are refused.
     sql: String,
@@ -30,12 +31,12 @@ pub struct Args {
     /// Write the result to this file instead of standard output.
     #[arg(long, short)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let archive = Archive::open(&args.archive)?;
-    let result = crate::runtime()?.block_on(async {
-        let engine = QueryEngine::open(&archive).await?;
+    let result = args.engine.run(&args.archive, |engine| async move {
         engine.sql(&args.sql, args.limit, &CancelToken::new()).await
     })?;
     let mut out: Box<dyn Write + Send> = match &args.out {

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::schema::SCHEMA_VERSION;
+use crate::schema::{Table, SCHEMA_VERSION};
 
 /// The file name of the manifest inside an archive folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -92,16 +92,23 @@ impl Manifest {
             std::io::ErrorKind::NotFound => Error::NotAnArchive(root.to_path_buf()),
             _ => Error::io(&path, e),
         })?;
-        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::Corrupt {
-            path: path.clone(),
+        Manifest::parse(&bytes, &path)
+    }
+
+    /// Parses and checks the bytes of a manifest read from `path` (a file or a URL).
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<Manifest> {
+        let manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| Error::Corrupt {
+            path: path.to_path_buf(),
             reason: format!("manifest is not valid: {e}"),
         })?;
         if manifest.format != FORMAT {
-            return Err(Error::NotAnArchive(root.to_path_buf()));
+            return Err(Error::NotAnArchive(
+                path.parent().unwrap_or(path).to_path_buf(),
+            ));
         }
         if manifest.schema_version > SCHEMA_VERSION {
             return Err(Error::Corrupt {
-                path,
+                path: path.to_path_buf(),
                 reason: format!(
                     "archive schema version {} is newer than this Tracelab understands ({SCHEMA_VERSION}); upgrade Tracelab",
                     manifest.schema_version
@@ -109,6 +116,15 @@ impl Manifest {
             });
         }
         Ok(manifest)
+    }
+
+    /// The parts of `table`, relative to the archive, in manifest order.
+    pub fn part_files(&self, table: Table) -> Vec<&str> {
+        match table {
+            Table::Sessions => self.segments.iter().map(|s| s.sessions.as_str()).collect(),
+            Table::Events => self.segments.iter().map(|s| s.events.as_str()).collect(),
+            Table::Labels => self.labels.iter().map(|l| l.file.as_str()).collect(),
+        }
     }
 
     /// Replaces the manifest of the archive at `root` atomically.

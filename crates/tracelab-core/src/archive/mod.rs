@@ -9,6 +9,7 @@
 //! ```
 
 mod append;
+mod compact;
 pub mod manifest;
 mod part;
 mod read;
@@ -17,6 +18,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use append::Append;
+pub use compact::Compaction;
 pub use manifest::{Counts, Manifest, Segment, SourceRecord};
 pub use read::{TableScan, TrajectoryReader};
 
@@ -108,18 +110,31 @@ impl Archive {
         }
         let dirs = Table::ALL.iter().map(|t| t.name()).chain([QUARANTINE_DIR]);
         for dir_name in dirs {
-            let dir = self.root.join(dir_name);
-            let Ok(entries) = fs::read_dir(&dir) else {
+            self.remove_unlisted_in(dir_name, &listed)?;
+        }
+        Ok(())
+    }
+
+    /// Removes our leftovers in `<root>/<relative>` and its partition folders (`date=...`).
+    fn remove_unlisted_in(
+        &self,
+        relative: &str,
+        listed: &std::collections::HashSet<String>,
+    ) -> Result<()> {
+        let Ok(entries) = fs::read_dir(self.root.join(relative)) else {
+            return Ok(());
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.contains('=') && entry.path().is_dir() {
+                self.remove_unlisted_in(&format!("{relative}/{name}"), listed)?;
                 continue;
-            };
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let ours = name.ends_with(".tmp")
-                    || (name.starts_with("part-") && name.ends_with(".parquet"))
-                    || (name.starts_with("source-") && name.ends_with(".jsonl"));
-                if ours && !listed.contains(&format!("{dir_name}/{name}")) {
-                    fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-                }
+            }
+            let ours = name.ends_with(".tmp")
+                || (name.starts_with("part-") && name.ends_with(".parquet"))
+                || (name.starts_with("source-") && name.ends_with(".jsonl"));
+            if ours && !listed.contains(&format!("{relative}/{name}")) {
+                fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
             }
         }
         Ok(())
@@ -127,11 +142,10 @@ impl Archive {
 
     /// Absolute paths of the parts of `table`, in manifest order.
     pub fn part_paths(&self, table: Table) -> Vec<PathBuf> {
-        let relative: Vec<&String> = match table {
-            Table::Sessions => self.manifest.segments.iter().map(|s| &s.sessions).collect(),
-            Table::Events => self.manifest.segments.iter().map(|s| &s.events).collect(),
-            Table::Labels => self.manifest.labels.iter().map(|l| &l.file).collect(),
-        };
-        relative.into_iter().map(|r| self.root.join(r)).collect()
+        self.manifest
+            .part_files(table)
+            .into_iter()
+            .map(|r| self.root.join(r))
+            .collect()
     }
 }

@@ -34,9 +34,15 @@ pub struct StagedPart {
 }
 
 impl PartWriter {
-    /// Starts `<root>/<table>/part-<number>.parquet`, written as `.part-<number>.parquet.tmp`.
-    pub(crate) fn create(root: &Path, table: &str, number: u64, schema: SchemaRef) -> Result<Self> {
-        let dir = root.join(table);
+    /// Starts `<root>/<folder>/part-<number>.parquet` (the folder is the table's, or a
+    /// partition inside it), written as `.part-<number>.parquet.tmp`.
+    pub(crate) fn create(
+        root: &Path,
+        folder: &str,
+        number: u64,
+        schema: SchemaRef,
+    ) -> Result<Self> {
+        let dir = root.join(folder);
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let name = format!("part-{number:06}.parquet");
         let tmp_path = dir.join(format!(".{name}.tmp"));
@@ -54,7 +60,7 @@ impl PartWriter {
         Ok(PartWriter {
             tmp_path,
             final_path,
-            relative: format!("{table}/{name}"),
+            relative: format!("{folder}/{name}"),
             writer: Some(writer),
             rows: 0,
         })

@@ -131,7 +131,10 @@ pub(crate) fn text_matches(engine: &QueryEngine, filter: &Filter) -> Result<Opti
     let Some(text) = &filter.text else {
         return Ok(None);
     };
-    let searcher = Searcher::open(&Archive::open(engine.root())?)?;
+    let root = engine.root().ok_or_else(|| crate::Error::Query {
+        message: "a `text:` filter needs the archive's search index, which only a local archive folder has".into(),
+    })?;
+    let searcher = Searcher::open(&Archive::open(root)?)?;
     let result = searcher.search(text, None, 1)?;
     Ok(Some(
         result.sessions.into_iter().map(|s| s.session_id).collect(),

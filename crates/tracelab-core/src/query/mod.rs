@@ -14,6 +14,7 @@
 //! # Ok(()) }
 //! ```
 
+mod engine;
 mod facet_index;
 mod facets;
 mod filter;
@@ -31,11 +32,15 @@ use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
-use datafusion::datasource::MemTable;
+use datafusion::catalog::view::ViewTable;
+use datafusion::common::DFSchema;
 use datafusion::error::DataFusionError;
-use datafusion::logical_expr::{col, lit, Expr, SortExpr};
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::execution::SessionStateBuilder;
+use datafusion::logical_expr::{col, lit, EmptyRelation, Expr, LogicalPlan, SortExpr};
 use datafusion::prelude::{DataFrame, SessionConfig, SessionContext};
 
+pub use engine::{Engine, DEFAULT_SCHEDULER_PORT};
 pub use facets::{Dimension, FacetCount, Facets, NONE};
 pub use filter::{Filter, FilterError};
 pub use sql::{SqlResult, DEFAULT_ROW_LIMIT};
@@ -43,6 +48,7 @@ pub use sql::{SqlResult, DEFAULT_ROW_LIMIT};
 use crate::archive::Archive;
 use crate::error::{Error, Result};
 use crate::schema::Table;
+use crate::storage::{Location, StoreRegistry};
 
 /// The `tool_calls` view: each tool call with its result, as analysts ask for it.
 const TOOL_CALLS_VIEW: &str = "CREATE VIEW tool_calls AS \
@@ -74,7 +80,9 @@ impl Default for Sort {
 /// A DataFusion context over one archive.
 pub struct QueryEngine {
     ctx: SessionContext,
-    root: PathBuf,
+    /// The archive folder; `None` for an archive on object storage.
+    root: Option<PathBuf>,
+    engine: Engine,
     /// Built on the first facet request: the archive does not change while it is open.
     facet_index: tokio::sync::OnceCell<facet_index::FacetIndex>,
 }
@@ -88,21 +96,27 @@ pub(crate) fn query_error(e: DataFusionError) -> Error {
     Error::Query { message }
 }
 
-async fn register(
+/// Registers `table` over exactly these part URLs. A table with no parts is an empty view of
+/// its schema, which (unlike an in-memory table) a Ballista cluster can also plan.
+fn register(
     ctx: &SessionContext,
     table: Table,
     schema: SchemaRef,
-    paths: Vec<PathBuf>,
+    urls: Vec<url::Url>,
 ) -> Result<()> {
-    let provider: Arc<dyn datafusion::catalog::TableProvider> = if paths.is_empty() {
-        Arc::new(MemTable::try_new(schema, vec![vec![]]).map_err(query_error)?)
+    let provider: Arc<dyn datafusion::catalog::TableProvider> = if urls.is_empty() {
+        let schema = DFSchema::try_from(schema.as_ref().clone()).map_err(query_error)?;
+        Arc::new(ViewTable::new(
+            LogicalPlan::EmptyRelation(EmptyRelation {
+                produce_one_row: false,
+                schema: Arc::new(schema),
+            }),
+            None,
+        ))
     } else {
-        let urls = paths
+        let urls = urls
             .iter()
-            .map(|p| {
-                let p = p.canonicalize().map_err(|e| Error::io(p, e))?;
-                ListingTableUrl::parse(p.to_string_lossy()).map_err(query_error)
-            })
+            .map(|u| ListingTableUrl::parse(u.as_str()).map_err(query_error))
             .collect::<Result<Vec<_>>>()?;
         let options =
             ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
@@ -116,9 +130,46 @@ async fn register(
     Ok(())
 }
 
+/// Registers `sessions`, `events` and `labels` over the parts `manifest` lists at `location`.
+pub(crate) fn register_tables(
+    ctx: &SessionContext,
+    location: &Location,
+    manifest: &crate::archive::Manifest,
+) -> Result<()> {
+    for table in Table::ALL {
+        let urls = manifest
+            .part_files(table)
+            .into_iter()
+            .map(|relative| location.join(relative))
+            .collect::<Result<Vec<_>>>()?;
+        register(ctx, table, table.schema(), urls)?;
+    }
+    Ok(())
+}
+
 impl QueryEngine {
-    /// Registers the archive's tables (only the parts its manifest lists) and views.
+    /// Registers the archive's tables (only the parts its manifest lists) and views, run by
+    /// DataFusion in this process.
     pub async fn open(archive: &Archive) -> Result<QueryEngine> {
+        let location = Location::Folder(archive.root().to_path_buf());
+        Self::build(&location, archive.manifest(), &Engine::Local, StoreRegistry::new()).await
+    }
+
+    /// Opens the archive at `location` (a folder or an object store URL) with its queries run
+    /// by `engine`.
+    pub async fn open_at(location: &Location, engine: &Engine) -> Result<QueryEngine> {
+        engine.check_reachable().await?;
+        let stores = StoreRegistry::new();
+        let manifest = location.manifest(&stores).await?;
+        Self::build(location, &manifest, engine, stores).await
+    }
+
+    async fn build(
+        location: &Location,
+        manifest: &crate::archive::Manifest,
+        engine: &Engine,
+        stores: Arc<StoreRegistry>,
+    ) -> Result<QueryEngine> {
         let mut config = SessionConfig::new()
             .with_information_schema(true)
             .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -128,14 +179,29 @@ impl QueryEngine {
         parquet.pushdown_filters = true;
         parquet.reorder_filters = true;
         parquet.enable_page_index = true;
-        let ctx = SessionContext::new_with_config(config);
-        for table in Table::ALL {
-            register(&ctx, table, table.schema(), archive.part_paths(table)).await?;
+        let runtime = RuntimeEnvBuilder::new()
+            .with_object_store_registry(stores)
+            .build_arc()
+            .map_err(query_error)?;
+        let mut state = SessionStateBuilder::new()
+            .with_default_features()
+            .with_config(config)
+            .with_runtime_env(runtime)
+            .build();
+        if let Some(scheduler) = engine.scheduler_url() {
+            use ballista_core::extension::SessionStateExt;
+            state = state.upgrade_for_ballista(scheduler).map_err(query_error)?;
         }
+        let ctx = SessionContext::new_with_state(state);
+        register_tables(&ctx, location, manifest)?;
         ctx.sql(TOOL_CALLS_VIEW).await.map_err(query_error)?;
         Ok(QueryEngine {
             ctx,
-            root: archive.root().to_path_buf(),
+            root: match location {
+                Location::Folder(root) => Some(root.clone()),
+                Location::Url(_) => None,
+            },
+            engine: engine.clone(),
             facet_index: tokio::sync::OnceCell::new(),
         })
     }
@@ -145,8 +211,14 @@ impl QueryEngine {
         &self.ctx
     }
 
-    pub fn root(&self) -> &std::path::Path {
-        &self.root
+    /// The archive folder, or `None` for an archive read from object storage.
+    pub fn root(&self) -> Option<&std::path::Path> {
+        self.root.as_deref()
+    }
+
+    /// Which engine runs this archive's queries.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
     }
 
     /// `sessions` restricted by `filter`, with label and id-set conditions resolved.

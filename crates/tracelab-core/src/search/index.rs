@@ -146,12 +146,37 @@ pub fn update(
     writer.wait_merging_threads().map_err(&err)?;
     progress.finish();
     state.events_parts.extend(todo);
-    let tmp = dir.join(format!(".{STATE_FILE}.tmp"));
-    fs::write(&tmp, serde_json::to_vec(&state).expect("state serialises"))
-        .map_err(|e| Error::io(&tmp, e))?;
-    fs::rename(&tmp, state_path(&dir)).map_err(|e| Error::io(&dir, e))?;
+    write_state(&dir, &state)?;
     debug_assert!(listed >= state.events_parts.len());
     Ok((index, added))
+}
+
+fn write_state(dir: &Path, state: &IndexState) -> Result<()> {
+    let tmp = dir.join(format!(".{STATE_FILE}.tmp"));
+    fs::write(&tmp, serde_json::to_vec(state).expect("state serialises"))
+        .map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, state_path(dir)).map_err(|e| Error::io(dir, e))
+}
+
+/// After a compaction moved the same events into new parts: an index that held every old
+/// part holds every new one, so only its list of parts changes; any other index is dropped
+/// (the next search rebuilds it) rather than indexing events twice.
+pub(crate) fn parts_moved(root: &Path, old: &[String], new: Vec<String>) -> Result<()> {
+    let dir = root.join(SEARCH_DIR);
+    if !dir.exists() {
+        return Ok(());
+    }
+    let state = read_state(&dir);
+    if old.iter().all(|p| state.events_parts.contains(p)) {
+        write_state(
+            &dir,
+            &IndexState {
+                events_parts: new.into_iter().collect(),
+            },
+        )
+    } else {
+        fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))
+    }
 }
 
 fn add_batch(

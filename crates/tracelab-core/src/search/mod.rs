@@ -22,6 +22,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Index, Score, SegmentReader, TantivyDocument, Term};
 
 pub use index::{stale_parts, update, SEARCH_DIR};
+pub(crate) use index::parts_moved;
 
 use crate::archive::Archive;
 use crate::error::{Error, Result};

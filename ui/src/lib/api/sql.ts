@@ -13,11 +13,16 @@ export function sqlSchema(): Promise<TableSchema[]> {
   return call<TableSchema[]>('sql_schema');
 }
 
-export async function runSql(statement: string, limit: number): Promise<SqlResult> {
-  return decodeSqlResult(toBytes(await call<unknown>('sql_run', { statement, limit })));
+/** `engine`: `local`, or a Ballista scheduler as `ballista://HOST:PORT`. */
+export async function runSql(statement: string, limit: number, engine = 'local'): Promise<SqlResult> {
+  return decodeSqlResult(toBytes(await call<unknown>('sql_run', { statement, limit, engine })));
 }
 
 /** Asks where to save, then writes every row; resolves to the path, or null when cancelled. */
-export function exportSql(statement: string, format: 'csv' | 'parquet'): Promise<string | null> {
-  return call<string | null>('sql_export', { statement, format });
+export function exportSql(
+  statement: string,
+  format: 'csv' | 'parquet',
+  engine = 'local',
+): Promise<string | null> {
+  return call<string | null>('sql_export', { statement, format, engine });
 }
