@@ -82,7 +82,9 @@ fn assert_same(what: &str, local: &Value, remote: &Value) {
 
 /// Every benchmark query, `compare` and `attribute`, locally and on the cluster.
 async fn assert_engines_agree(location: &Location, cluster: &LocalCluster) {
-    let local = QueryEngine::open_at(location, &Engine::Local).await.unwrap();
+    let local = QueryEngine::open_at(location, &Engine::Local)
+        .await
+        .unwrap();
     let engine: Engine = cluster.engine().parse().unwrap();
     let remote = QueryEngine::open_at(location, &engine).await.unwrap();
     for (what, sql) in ANALYST_QUERIES {
@@ -145,8 +147,12 @@ fn ballista_gives_the_local_answers_on_the_sample_and_its_compacted_copy() {
         let original = Location::Folder(sample_archive());
         let compacted = Location::Folder(compacted.clone());
         // Compaction changes no answer, locally...
-        let a = QueryEngine::open_at(&original, &Engine::Local).await.unwrap();
-        let b = QueryEngine::open_at(&compacted, &Engine::Local).await.unwrap();
+        let a = QueryEngine::open_at(&original, &Engine::Local)
+            .await
+            .unwrap();
+        let b = QueryEngine::open_at(&compacted, &Engine::Local)
+            .await
+            .unwrap();
         for (what, sql) in ANALYST_QUERIES {
             assert_same(
                 &format!("{what} after compaction"),
@@ -202,7 +208,8 @@ fn an_executor_crash_gives_the_whole_answer_or_an_error_never_part_of_one() {
     let archive = sample_archive();
     let archive = archive.to_str().unwrap();
     // A join over all events: long enough to be mid-flight when an executor dies.
-    let sql = "SELECT tool_name, count(*) AS calls, sum(CASE WHEN is_error THEN 1 ELSE 0 END) AS errors \
+    let sql =
+        "SELECT tool_name, count(*) AS calls, sum(CASE WHEN is_error THEN 1 ELSE 0 END) AS errors \
                FROM tool_calls GROUP BY 1 ORDER BY 1";
     let local = tracelab(&["query", archive, sql, "--format", "json"]);
     assert_eq!(local.code, 0, "{}", local.stderr);
@@ -213,7 +220,15 @@ fn an_executor_crash_gives_the_whole_answer_or_an_error_never_part_of_one() {
         let (archive, engine) = (archive.to_string(), engine.clone());
         std::thread::spawn(move || {
             tracelab(&[
-                "query", &archive, sql, "--format", "json", "--engine", &engine, "--timeout", "60",
+                "query",
+                &archive,
+                sql,
+                "--format",
+                "json",
+                "--engine",
+                &engine,
+                "--timeout",
+                "60",
             ])
         })
     };
@@ -221,9 +236,16 @@ fn an_executor_crash_gives_the_whole_answer_or_an_error_never_part_of_one() {
     cluster.kill_executor(0);
     let run = query.join().unwrap();
     if run.code == 0 {
-        assert_eq!(run.stdout, local.stdout, "a crash must not change the answer");
+        assert_eq!(
+            run.stdout, local.stdout,
+            "a crash must not change the answer"
+        );
     } else {
-        assert!(run.stdout.is_empty(), "a failed run printed: {}", run.stdout);
+        assert!(
+            run.stdout.is_empty(),
+            "a failed run printed: {}",
+            run.stdout
+        );
         assert!(!run.stderr.trim().is_empty());
     }
 
@@ -231,7 +253,15 @@ fn an_executor_crash_gives_the_whole_answer_or_an_error_never_part_of_one() {
     cluster.kill_executor(1);
     let started = Instant::now();
     let run = tracelab(&[
-        "query", archive, sql, "--format", "json", "--engine", &engine, "--timeout", "15",
+        "query",
+        archive,
+        sql,
+        "--format",
+        "json",
+        "--engine",
+        &engine,
+        "--timeout",
+        "15",
     ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stdout.is_empty(), "printed: {}", run.stdout);
@@ -296,7 +326,10 @@ fn moto() -> Option<Moto> {
         .unwrap();
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "moto did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "moto did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     Some(Moto {
@@ -400,7 +433,10 @@ fn an_archive_on_s3_gives_the_local_answers_locally_and_on_the_cluster() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("s3://traces/sample/manifest.json"), "{stderr}");
+    assert!(
+        stderr.contains("s3://traces/sample/manifest.json"),
+        "{stderr}"
+    );
     assert!(stderr.contains("AWS_ACCESS_KEY_ID"), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }

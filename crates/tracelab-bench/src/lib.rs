@@ -37,7 +37,6 @@ pub const ANALYST_QUERIES: [(&str, &str); 5] = [
     ),
 ];
 
-
 /// Peak resident set size of this process so far, in bytes (Linux `VmHWM`).
 pub fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -29,7 +29,9 @@ fn wait_for_port(port: u16, child: &mut Child, what: &str) -> std::io::Result<()
             return Ok(());
         }
         if let Some(status) = child.try_wait()? {
-            return Err(std::io::Error::other(format!("{what} exited at start: {status}")));
+            return Err(std::io::Error::other(format!(
+                "{what} exited at start: {status}"
+            )));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -41,8 +43,8 @@ fn wait_for_port(port: u16, child: &mut Child, what: &str) -> std::io::Result<()
 
 impl LocalCluster {
     /// Starts a scheduler and `executors` executors from the binaries in `bin_dir`, each
-    /// executor running `tasks` tasks at once, with `env` added to the executors' environment
-    /// (object store credentials).
+    /// executor running `tasks` tasks at once, with `env` added to every process's environment
+    /// (object store credentials: the scheduler reads part footers when it plans).
     pub fn start(
         bin_dir: &Path,
         executors: usize,
@@ -51,13 +53,16 @@ impl LocalCluster {
     ) -> std::io::Result<LocalCluster> {
         let work = tempfile::tempdir()?;
         let port = free_port()?;
-        let quiet = || if std::env::var_os("TRACELAB_CLUSTER_LOGS").is_some() {
-            Stdio::inherit()
-        } else {
-            Stdio::null()
+        let quiet = || {
+            if std::env::var_os("TRACELAB_CLUSTER_LOGS").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            }
         };
         let mut scheduler = Command::new(bin(bin_dir, "tracelab-scheduler"))
             .args(["--port", &port.to_string(), "--executor-timeout", "6"])
+            .envs(env.iter().copied())
             .stdout(quiet())
             .stderr(quiet())
             .spawn()?;

@@ -8,10 +8,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use ballista_core::utils::default_session_builder;
 use ballista_scheduler::cluster::BallistaCluster;
 use ballista_scheduler::config::SchedulerConfig;
 use ballista_scheduler::scheduler_process::start_server;
 use clap::Parser;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::execution::SessionStateBuilder;
+use tracelab_core::storage::StoreRegistry;
 
 #[derive(Parser)]
 #[command(version, about = "A Ballista scheduler for Tracelab archives")]
@@ -43,6 +47,18 @@ async fn main() -> Result<()> {
     config.executor_timeout_seconds = args.executor_timeout;
     config.expire_dead_executor_interval_seconds = (args.executor_timeout / 4).max(1);
     config.no_executors_grace_period_seconds = args.executor_timeout;
+    // Planning lists and reads the footers of the archive's parts, so the scheduler needs
+    // the same object stores as the executors (Ballista's default knows only local files).
+    let stores = StoreRegistry::new();
+    config.override_session_builder = Some(Arc::new(move |session_config| {
+        let state = default_session_builder(session_config)?;
+        let runtime = RuntimeEnvBuilder::new()
+            .with_object_store_registry(stores.clone())
+            .build_arc()?;
+        Ok(SessionStateBuilder::new_from_existing(state)
+            .with_runtime_env(runtime)
+            .build())
+    }));
     let cluster = BallistaCluster::new_from_config(&config)
         .await
         .context("cannot set up the scheduler's cluster state")?;

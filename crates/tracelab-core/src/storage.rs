@@ -97,12 +97,11 @@ impl Location {
         let url = self.join(MANIFEST_FILE)?;
         let shown = PathBuf::from(url.as_str());
         let store = stores.store_for(&url)?;
-        let path = object_store::path::Path::from_url_path(url.path()).map_err(|e| {
-            Error::BadInput {
+        let path =
+            object_store::path::Path::from_url_path(url.path()).map_err(|e| Error::BadInput {
                 path: shown.clone(),
                 reason: e.to_string(),
-            }
-        })?;
+            })?;
         let bytes = match store.get(&path).await {
             Ok(got) => got.bytes().await.map_err(|e| store_error(&url, e))?,
             Err(object_store::Error::NotFound { .. }) => {
@@ -223,7 +222,10 @@ const AZURE_CREDENTIALS: &[&str] = &[
 fn no_credentials(url: &Url, names: &[&str]) -> Error {
     Error::BadInput {
         path: PathBuf::from(url.as_str()),
-        reason: format!("no credentials for this store: set one of {}", names.join(", ")),
+        reason: format!(
+            "no credentials for this store: set one of {}",
+            names.join(", ")
+        ),
     }
 }
 
@@ -310,7 +312,9 @@ mod tests {
 
     #[test]
     fn unknown_schemes_are_refused_by_name() {
-        let e = Location::parse("ftp://host/archive").unwrap_err().to_string();
+        let e = Location::parse("ftp://host/archive")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("unknown storage scheme `ftp://`"), "{e}");
     }
 
@@ -322,8 +326,7 @@ mod tests {
         let url = Url::parse("gs://bucket/archive/manifest.json").unwrap();
         let e = StoreRegistry::new()
             .store_for(&url)
-            .err()
-            .expect("no credentials")
+            .expect_err("no credentials")
             .to_string();
         assert!(e.contains("gs://bucket/archive/manifest.json"), "{e}");
         assert!(e.contains("GOOGLE_APPLICATION_CREDENTIALS"), "{e}");

@@ -46,11 +46,7 @@ async fn medians(location: &Location, engine: &Engine) -> Result<Vec<f64>> {
 }
 
 fn main() -> Result<()> {
-    let path = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .context("usage: cluster ARCHIVE")?,
-    );
+    let path = PathBuf::from(std::env::args().nth(1).context("usage: cluster ARCHIVE")?);
     let archive = tracelab_core::archive::Archive::open(&path)?;
     let counts = archive.manifest().counts;
     let location = Location::Folder(path.clone());

@@ -20,11 +20,11 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
+use tracelab_bench::ANALYST_QUERIES;
 use tracelab_core::archive::Archive;
 use tracelab_core::progress::CancelToken;
 use tracelab_core::query::{Filter, QueryEngine, Sort};
 use tracelab_core::search::Searcher;
-use tracelab_bench::ANALYST_QUERIES;
 
 const RUNS: usize = 5;
 

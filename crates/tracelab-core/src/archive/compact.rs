@@ -40,7 +40,8 @@ pub struct Compaction {
 
 /// Day of each row's session, as the partition value (`unknown` without a start time);
 /// `__day` is the last column.
-const SESSIONS_BY_DAY: &str = "SELECT *, coalesce(to_char(started_at, '%Y-%m-%d'), 'unknown') AS __day \
+const SESSIONS_BY_DAY: &str =
+    "SELECT *, coalesce(to_char(started_at, '%Y-%m-%d'), 'unknown') AS __day \
      FROM sessions ORDER BY __day, session_id";
 const EVENTS_BY_DAY: &str = "SELECT e.*, coalesce(to_char(s.started_at, '%Y-%m-%d'), 'unknown') AS __day \
      FROM events e LEFT JOIN (SELECT session_id, started_at FROM sessions) s ON e.session_id = s.session_id \
@@ -67,7 +68,13 @@ impl Archive {
         let mut next_part = self.manifest.next_part;
         progress.begin("sessions", Some(self.manifest.counts.sessions));
         let sessions = self
-            .write_by_day(&ctx, SESSIONS_BY_DAY, Table::Sessions, &mut next_part, progress)
+            .write_by_day(
+                &ctx,
+                SESSIONS_BY_DAY,
+                Table::Sessions,
+                &mut next_part,
+                progress,
+            )
             .await?;
         progress.finish();
         progress.begin("events", Some(self.manifest.counts.events));
@@ -102,7 +109,10 @@ impl Archive {
                 .clone();
             let columns = batch.columns()[..batch.num_columns() - 1].to_vec();
             let rows = RecordBatch::try_new(schema.clone(), columns).map_err(|e| Error::Query {
-                message: format!("compaction produced rows unlike table {}: {e}", table.name()),
+                message: format!(
+                    "compaction produced rows unlike table {}: {e}",
+                    table.name()
+                ),
             })?;
             let mut start = 0;
             while start < rows.num_rows() {
@@ -161,8 +171,10 @@ impl Archive {
         }
         let days: Vec<String> = sessions.keys().chain(events.keys()).cloned().collect();
         for day in days {
-            for (table, parts) in [(Table::Sessions, &mut sessions), (Table::Events, &mut events)]
-            {
+            for (table, parts) in [
+                (Table::Sessions, &mut sessions),
+                (Table::Events, &mut events),
+            ] {
                 if !parts.contains_key(&day) {
                     let empty = self.day_part(table, &day, &mut next_part)?.finish()?;
                     parts.insert(day.clone(), empty);

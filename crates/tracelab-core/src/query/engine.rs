@@ -105,7 +105,10 @@ mod tests {
             }
         );
         assert_eq!(
-            "ballista://scheduler".parse::<Engine>().unwrap().to_string(),
+            "ballista://scheduler"
+                .parse::<Engine>()
+                .unwrap()
+                .to_string(),
             "ballista://scheduler:50050"
         );
         assert!("http://x:1".parse::<Engine>().is_err());

@@ -28,12 +28,12 @@ use std::sync::Arc;
 use arrow::array::{RecordBatch, StringArray};
 use arrow::compute::concat_batches;
 use arrow::datatypes::SchemaRef;
+use datafusion::catalog::view::ViewTable;
+use datafusion::common::DFSchema;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
-use datafusion::catalog::view::ViewTable;
-use datafusion::common::DFSchema;
 use datafusion::error::DataFusionError;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::execution::SessionStateBuilder;
@@ -152,7 +152,13 @@ impl QueryEngine {
     /// DataFusion in this process.
     pub async fn open(archive: &Archive) -> Result<QueryEngine> {
         let location = Location::Folder(archive.root().to_path_buf());
-        Self::build(&location, archive.manifest(), &Engine::Local, StoreRegistry::new()).await
+        Self::build(
+            &location,
+            archive.manifest(),
+            &Engine::Local,
+            StoreRegistry::new(),
+        )
+        .await
     }
 
     /// Opens the archive at `location` (a folder or an object store URL) with its queries run

@@ -21,8 +21,8 @@ use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Index, Score, SegmentReader, TantivyDocument, Term};
 
-pub use index::{stale_parts, update, SEARCH_DIR};
 pub(crate) use index::parts_moved;
+pub use index::{stale_parts, update, SEARCH_DIR};
 
 use crate::archive::Archive;
 use crate::error::{Error, Result};
