@@ -86,6 +86,14 @@ fn missing_paths_and_non_archives_fail_with_one_line_naming_the_path() {
         run.stderr
     );
 
+    let run = tracelab(&["query", s(&missing), "SELECT 1"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(s(&missing)) && run.stderr.contains("no such file"),
+        "{}",
+        run.stderr
+    );
+
     let run = tracelab(&["info", s(dir.path())]);
     assert_eq!(run.code, 1);
     assert!(

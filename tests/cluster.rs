@@ -451,3 +451,25 @@ fn a_file_url_reads_like_the_folder() {
     assert_eq!(b.code, 0, "{}", b.stderr);
     assert_eq!(a.stdout, b.stdout);
 }
+
+#[test]
+fn compaction_keeps_the_search_index_and_its_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("small");
+    let path = archive.to_str().unwrap();
+    let run = tracelab(&["gen-sample", "--out", path, "--sessions", "400"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let search = || tracelab_tests::tracelab_json(&["search", path, "timeout", "--json"]);
+    let before = search();
+    let compacted = tracelab_tests::tracelab_json(&["compact", path, "--json"]);
+    assert_eq!(compacted["sessions"], 400);
+    let opened = Archive::open(&archive).unwrap();
+    assert!(
+        tracelab_core::search::stale_parts(&opened).is_empty(),
+        "the index should hold the new parts without reindexing"
+    );
+    let after = search();
+    assert_eq!(before["total_hits"], after["total_hits"]);
+    assert_eq!(before["total_sessions"], after["total_sessions"]);
+    assert!(before["total_hits"].as_u64().unwrap() > 0);
+}

@@ -91,7 +91,9 @@ impl Location {
     /// Reads the archive's manifest: from the folder, or with one GET from the store.
     pub async fn manifest(&self, stores: &StoreRegistry) -> Result<Manifest> {
         let base = match self {
-            Location::Folder(root) => return Manifest::read(root),
+            Location::Folder(root) => {
+                return Ok(crate::archive::Archive::open(root)?.manifest().clone())
+            }
             Location::Url(base) => base,
         };
         let url = self.join(MANIFEST_FILE)?;
