@@ -459,7 +459,7 @@ fn compaction_keeps_the_search_index_and_its_answers() {
     let path = archive.to_str().unwrap();
     let run = tracelab(&["gen-sample", "--out", path, "--sessions", "400"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let search = || tracelab_tests::tracelab_json(&["search", path, "timeout", "--json"]);
+    let search = || tracelab_tests::tracelab_json(&["search", path, "subclass", "--json"]);
     let before = search();
     let compacted = tracelab_tests::tracelab_json(&["compact", path, "--json"]);
     assert_eq!(compacted["sessions"], 400);
