@@ -181,38 +181,17 @@ impl QueryEngine {
         session_ids: Option<&[String]>,
         limit: usize,
     ) -> Result<Facets> {
-        if session_ids.is_none() && filter.label.is_none() {
-            let index = self
-                .facet_index
-                .get_or_try_init(|| super::facet_index::FacetIndex::build(self))
-                .await?;
-            let (total, counts) = index.counts(self, filter)?;
-            return Ok(Facets {
-                total,
-                facets: index
-                    .dimensions
-                    .iter()
-                    .zip(counts)
-                    .map(|(d, c)| top(d, c, limit))
-                    .collect(),
-            });
-        }
-        let df = self.filtered_sessions(filter, session_ids).await?;
-        let mut dimensions: Vec<Dimension> = Dimension::COLUMNS
-            .iter()
-            .map(|c| Dimension::Column(c))
-            .collect();
-        dimensions.extend(self.config_keys().await?.into_iter().map(Dimension::Config));
-        dimensions.push(Dimension::Tag);
-        let total = df.clone().count();
-        let all = futures::future::try_join_all(dimensions.iter().map(|d| counts(df.clone(), d)));
-        let (total, all) = futures::future::join(total, all).await;
+        let index = self.session_index().await?;
+        let labelled = self.labelled(filter).await?;
+        let ids = super::id_set(session_ids, labelled.as_deref());
+        let selected = index.selection(self, filter, ids.as_ref())?;
         Ok(Facets {
-            total: total.map_err(query_error)? as u64,
-            facets: dimensions
+            total: selected.len() as u64,
+            facets: index
+                .dimensions
                 .iter()
-                .zip(all?)
-                .map(|(d, counts)| top(d, counts, limit))
+                .zip(index.counts(&selected))
+                .map(|(d, c)| top(d, c, limit))
                 .collect(),
         })
     }

@@ -87,10 +87,9 @@ impl Filter {
         self == &Filter::default()
     }
 
-    /// The conditions on `sessions` columns as one expression (`None` when nothing restricts).
-    /// `label` and `text` need other tables; [`super::QueryEngine`] resolves them to id sets.
-    pub fn to_expr(&self) -> Option<Expr> {
-        let mut parts: Vec<Expr> = [
+    /// The any-of values asked for each plain dimension column (empty: no restriction).
+    pub(crate) fn column_terms(&self) -> [(&'static str, &[String]); 8] {
+        [
             ("harness", &self.harness),
             ("harness_version", &self.harness_version),
             ("model", &self.model),
@@ -100,9 +99,16 @@ impl Filter {
             ("task_id", &self.task_id),
             ("source_format", &self.source_format),
         ]
-        .into_iter()
-        .filter_map(|(column, values)| any_of(column, values))
-        .collect();
+    }
+
+    /// The conditions on `sessions` columns as one expression (`None` when nothing restricts).
+    /// `label` and `text` need other tables; [`super::QueryEngine`] resolves them to id sets.
+    pub fn to_expr(&self) -> Option<Expr> {
+        let mut parts: Vec<Expr> = self
+            .column_terms()
+            .into_iter()
+            .filter_map(|(column, values)| any_of(column, values))
+            .collect();
         let mut keys: Vec<&str> = self.config.iter().map(|(k, _)| k.as_str()).collect();
         keys.dedup();
         keys.sort_unstable();

@@ -15,13 +15,14 @@
 //! ```
 
 mod engine;
-mod facet_index;
 mod facets;
 mod filter;
+mod session_index;
 mod sql;
 mod sql_output;
 mod trajectory;
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -84,7 +85,7 @@ pub struct QueryEngine {
     root: Option<PathBuf>,
     engine: Engine,
     /// Built on the first facet request: the archive does not change while it is open.
-    facet_index: tokio::sync::OnceCell<facet_index::FacetIndex>,
+    session_index: tokio::sync::OnceCell<session_index::SessionIndex>,
 }
 
 /// Turns a DataFusion error into one of ours, keeping its message (with any SQL position).
@@ -208,7 +209,7 @@ impl QueryEngine {
                 Location::Url(_) => None,
             },
             engine: engine.clone(),
-            facet_index: tokio::sync::OnceCell::new(),
+            session_index: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -245,6 +246,21 @@ impl QueryEngine {
             df = df.filter(in_ids(ids)).map_err(query_error)?;
         }
         Ok(df)
+    }
+
+    /// The in-memory session index, read on first use.
+    async fn session_index(&self) -> Result<&session_index::SessionIndex> {
+        self.session_index
+            .get_or_try_init(|| session_index::SessionIndex::build(self))
+            .await
+    }
+
+    /// The ids of the sessions carrying `filter.label`, when it names one.
+    async fn labelled(&self, filter: &Filter) -> Result<Option<Vec<String>>> {
+        match &filter.label {
+            Some(name) => Ok(Some(self.label_session_ids(name).await?)),
+            None => Ok(None),
+        }
     }
 
     async fn label_session_ids(&self, name: &str) -> Result<Vec<String>> {
@@ -286,6 +302,14 @@ impl QueryEngine {
                 message: format!("cannot sort by `{}`: no such sessions column", sort.column),
             });
         }
+        if let Some(index) = self.session_index.get() {
+            if index.holds(sort, columns) {
+                let labelled = self.labelled(filter).await?;
+                let ids = id_set(session_ids, labelled.as_deref());
+                let selected = index.selection(self, filter, ids.as_ref())?;
+                return index.page(selected, sort, offset, limit, columns);
+            }
+        }
         let mut df = self.filtered_sessions(filter, session_ids).await?;
         df = df
             .sort(vec![
@@ -317,6 +341,22 @@ impl QueryEngine {
         concat_batches(&crate::schema::events(), &batches).map_err(|e| Error::Query {
             message: e.to_string(),
         })
+    }
+}
+
+/// The sessions both id lists allow (`None`: no restriction).
+pub(crate) fn id_set<'a>(
+    a: Option<&'a [String]>,
+    b: Option<&'a [String]>,
+) -> Option<HashSet<&'a str>> {
+    let set = |ids: &'a [String]| ids.iter().map(String::as_str).collect::<HashSet<_>>();
+    match (a, b) {
+        (None, None) => None,
+        (Some(one), None) | (None, Some(one)) => Some(set(one)),
+        (Some(a), Some(b)) => {
+            let b = set(b);
+            Some(set(a).into_iter().filter(|id| b.contains(id)).collect())
+        }
     }
 }
 
