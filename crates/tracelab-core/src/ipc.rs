@@ -26,6 +26,8 @@ pub const SESSION_LIST_COLUMNS: &[&str] = &[
 
 /// Encodes a batch as an Arrow IPC stream (schema message, one batch, end marker).
 pub fn to_stream_bytes(batch: &RecordBatch) -> Result<Vec<u8>> {
+    // Plain strings: every Arrow reader knows them, not all know string views.
+    let batch = &crate::query::plain_strings(batch)?;
     let mut bytes = Vec::new();
     let mut writer = StreamWriter::try_new(&mut bytes, &batch.schema())
         .map_err(|e| Error::parquet("<arrow ipc>", e))?;

@@ -82,8 +82,10 @@ impl QueryEngine {
         let mut out = Vec::new();
         for batch in &batches {
             out.extend(
-                columnar::labels_from_batch(batch).map_err(|e| Error::Query {
-                    message: e.to_string(),
+                columnar::labels_from_batch(&crate::query::plain_strings(batch)?).map_err(|e| {
+                    Error::Query {
+                        message: e.to_string(),
+                    }
                 })?,
             );
         }

@@ -111,17 +111,50 @@ fn row(what: &str, ours: f64, theirs: Option<(f64, &str)>) {
     }
 }
 
+/// The command line: `ARCHIVE [JSONL] [--set KEY=VALUE]... [--no-search]`.
+struct Args {
+    archive: PathBuf,
+    jsonl: Option<PathBuf>,
+    /// DataFusion settings to try (`datafusion.execution.batch_size=16384`).
+    settings: Vec<String>,
+    search: bool,
+}
+
+fn args() -> Result<Args> {
+    let mut positional = Vec::new();
+    let (mut settings, mut search) = (Vec::new(), true);
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--set" => settings.push(it.next().context("--set KEY=VALUE")?),
+            "--no-search" => search = false,
+            _ => positional.push(PathBuf::from(a)),
+        }
+    }
+    let mut positional = positional.into_iter();
+    Ok(Args {
+        archive: positional
+            .next()
+            .context("usage: query ARCHIVE [JSONL] [--set KEY=VALUE]... [--no-search]")?,
+        jsonl: positional.next(),
+        settings,
+        search,
+    })
+}
+
 fn main() -> Result<()> {
-    let archive_path = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .context("usage: bench-query ARCHIVE [JSONL]")?,
-    );
+    let args = args()?;
+    let archive_path = args.archive.clone();
     let archive = Archive::open(&archive_path)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     let engine = rt.block_on(QueryEngine::open(&archive))?;
+    for setting in &args.settings {
+        let (key, value) = setting.split_once('=').context("--set KEY=VALUE")?;
+        rt.block_on(engine.context().sql(&format!("SET {key} = '{value}'")))?;
+        println!("set {key} = {value}");
+    }
     println!(
         "archive {}: {} sessions, {} events; medians of {RUNS} runs\n",
         archive_path.display(),
@@ -160,13 +193,7 @@ fn main() -> Result<()> {
         &cancel,
     ))?;
     let batch = &longest.batches[0];
-    let id = batch
-        .column(0)
-        .as_any()
-        .downcast_ref::<arrow::array::StringArray>()
-        .unwrap()
-        .value(0)
-        .to_string();
+    let id = arrow::util::display::array_value_to_string(batch.column(0), 0)?;
     let n = batch
         .column(1)
         .as_any()
@@ -190,8 +217,11 @@ fn main() -> Result<()> {
     }
     println!("   geometric mean ratio vs DuckDB: {:.3}", geomean(&ratios));
 
-    let jsonl = match std::env::args().nth(2) {
-        Some(p) => PathBuf::from(p),
+    if !args.search {
+        return Ok(());
+    }
+    let jsonl = match args.jsonl {
+        Some(p) => p,
         None => {
             let p = archive_path.with_extension("jsonl");
             if !p.exists() {

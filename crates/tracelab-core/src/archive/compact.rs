@@ -100,7 +100,7 @@ impl Archive {
         let mut done = BTreeMap::new();
         let mut current: Option<(String, PartWriter)> = None;
         while let Some(batch) = stream.next().await {
-            let batch = batch.map_err(query_error)?;
+            let batch = crate::query::plain_strings(&batch.map_err(query_error)?)?;
             let days = batch
                 .column(batch.num_columns() - 1)
                 .as_any()

@@ -3,7 +3,7 @@
 
 use datafusion::logical_expr::{col, lit};
 
-use super::{query_error, QueryEngine};
+use super::{plain_strings, query_error, QueryEngine};
 use crate::columnar;
 use crate::error::{Error, Result};
 use crate::record::Trajectory;
@@ -13,7 +13,7 @@ impl QueryEngine {
     /// session.
     pub async fn trajectory(&self, session_id: &str) -> Result<Option<Trajectory>> {
         let sessions = self
-            .context()
+            .lookup
             .table("sessions")
             .await
             .and_then(|t| t.filter(col("session_id").eq(lit(session_id))))
@@ -26,7 +26,7 @@ impl QueryEngine {
         };
         let mut found = Vec::new();
         for batch in &sessions {
-            found.extend(columnar::sessions_from_batch(batch).map_err(bad)?);
+            found.extend(columnar::sessions_from_batch(&plain_strings(batch)?).map_err(bad)?);
         }
         let Some(session) = found.into_iter().next() else {
             return Ok(None);

@@ -301,6 +301,28 @@ fn pages_are_sorted_and_a_session_opens_in_order() {
     assert!(seq.values().windows(2).all(|w| w[0] < w[1]));
 }
 
+#[test]
+fn a_trajectory_read_through_the_engine_is_the_one_in_the_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = sample(dir.path(), 120, 3);
+    let want = archive
+        .trajectories()
+        .flat_map(Result::unwrap)
+        .max_by_key(|t| t.events.len())
+        .unwrap();
+    let rt = rt();
+    let engine = rt.block_on(QueryEngine::open(&archive)).unwrap();
+    let got = rt
+        .block_on(engine.trajectory(&want.session.session_id))
+        .unwrap()
+        .unwrap();
+    assert_eq!(got, want);
+    assert!(rt
+        .block_on(engine.trajectory("no-such-session"))
+        .unwrap()
+        .is_none());
+}
+
 /// Once the session index is built, pages come from memory; they must be the pages the SQL
 /// path gives, for every kind of sort column, filter and id restriction.
 #[test]
