@@ -14,6 +14,7 @@ mod labels;
 mod regressions;
 mod sql;
 mod state;
+mod window_size;
 
 use std::path::PathBuf;
 
@@ -56,6 +57,9 @@ fn main() {
             }
         })
         .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                window_size::remember(&window);
+            }
             open_startup_archive(app);
             Ok(())
         })

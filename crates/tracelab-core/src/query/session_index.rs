@@ -15,10 +15,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, BooleanArray, ListArray, RecordBatch, StringArray, UInt32Array,
+    Array, ArrayRef, BooleanArray, DictionaryArray, ListArray, RecordBatch, StringArray,
+    UInt32Array,
 };
 use arrow::compute::{concat_batches, lexsort_to_indices, take, SortColumn, SortOptions};
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, UInt32Type};
 use datafusion::common::DFSchema;
 use datafusion::logical_expr::col;
 use datafusion::physical_expr::PhysicalExpr;
@@ -130,20 +131,25 @@ fn as_strings(array: &ArrayRef) -> Result<StringArray> {
         .clone())
 }
 
-/// Codes of one single-valued dimension.
+/// Codes of one single-valued dimension: Arrow's dictionary packing does the hashing.
 fn encode(column: &ArrayRef) -> Result<Codes> {
-    let mut dictionary: HashMap<String, u32> = HashMap::new();
-    let mut values = Vec::new();
-    let mut codes = Vec::with_capacity(column.len());
-    for v in as_strings(column)?.iter() {
-        codes.push(match v {
-            None => NO_VALUE,
-            Some(v) => *dictionary.entry(v.to_string()).or_insert_with(|| {
-                values.push(v.to_string());
-                values.len() as u32 - 1
-            }),
-        });
-    }
+    let dictionary_type =
+        DataType::Dictionary(Box::new(DataType::UInt32), Box::new(DataType::Utf8));
+    let packed =
+        arrow::compute::cast(&as_strings(column)?, &dictionary_type).map_err(arrow_error)?;
+    let packed = packed
+        .as_any()
+        .downcast_ref::<DictionaryArray<UInt32Type>>()
+        .expect("cast to a dictionary");
+    let values = as_strings(packed.values())?
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect();
+    let keys = packed.keys();
+    let codes = match keys.nulls() {
+        None => keys.values().to_vec(),
+        Some(_) => keys.iter().map(|k| k.unwrap_or(NO_VALUE)).collect(),
+    };
     Ok(Codes {
         values,
         codes,

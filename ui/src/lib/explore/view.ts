@@ -141,3 +141,4 @@ export function sortBy(view: ViewState, column: string): ViewState {
   const descending = view.sort.column === column ? !view.sort.descending : true;
   return { ...view, sort: { column, descending } };
 }
+

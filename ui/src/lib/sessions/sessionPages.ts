@@ -3,6 +3,9 @@ import type { ApiError } from '../api/types';
 import { LruCache, pagesForRange, pageWindow } from './pages';
 import type { SessionRow } from './types';
 
+/** Rows per request to the engine. */
+export const PAGE_SIZE = 200;
+
 export type RowSlot =
   | { status: 'loaded'; row: SessionRow }
   | { status: 'loading' }
@@ -47,7 +50,7 @@ export class SessionPages {
   constructor(opts: SessionPagesOptions) {
     this.#opts = opts;
     this.total = Math.max(0, opts.total);
-    this.pageSize = opts.pageSize ?? 200;
+    this.pageSize = opts.pageSize ?? PAGE_SIZE;
     this.#maxPages = opts.maxPages ?? 6;
     this.#maxConcurrent = opts.maxConcurrent ?? 2;
     this.#loaded = new LruCache(this.#maxPages);

@@ -1,8 +1,10 @@
 /**
  * A session's events as the steps the trajectory view shows: messages, thinking, each tool
- * call with its result beside it, errors. Everything here is plain text: trace content is
- * untrusted and is never turned into HTML.
+ * call with its result beside it, errors, each sub-agent's steps as a branch. Everything
+ * here is plain text: trace content is untrusted and is never turned into HTML.
  */
+
+import { withBranches } from './branches';
 
 /** One `events` row as the `trajectory` command sends it (absent fields are null or missing). */
 export interface TraceEvent {
@@ -21,6 +23,8 @@ export interface TraceEvent {
   input_tokens?: number | null;
   output_tokens?: number | null;
   latency_ms?: number | null;
+  /** Every source field with no column of its own, as a JSON object (sub-agent events carry `subagent_file` / `isSidechain`). */
+  attributes?: Record<string, unknown> | null;
 }
 
 export interface Usage {
@@ -40,7 +44,9 @@ export type Step =
       result: { seq: number; text: string; isError: boolean; usage: Usage } | null;
       usage: Usage;
     }
-  | { type: 'error'; seq: number; role: string; text: string; usage: Usage };
+  | { type: 'error'; seq: number; role: string; text: string; usage: Usage }
+  /** A sub-agent's steps; `seq` is its first event's, `size` its steps not counting branch headers. */
+  | { type: 'branch'; seq: number; agent: string; steps: Step[]; size: number; usage: Usage };
 
 function usage(e: TraceEvent): Usage {
   return {
@@ -61,8 +67,13 @@ export function prettyJson(text: string): string {
   return text;
 }
 
-/** Events in order as steps; a tool result joins its call (by `tool_call_id`, else the oldest unanswered call). */
+/** A session's steps in order, each sub-agent's as a branch after the step that started it. */
 export function buildSteps(events: TraceEvent[]): Step[] {
+  return withBranches(events, threadSteps);
+}
+
+/** One thread's events in order as steps; a tool result joins its call (by `tool_call_id`, else the oldest unanswered call). */
+function threadSteps(events: TraceEvent[]): Step[] {
   const steps: Step[] = [];
   // Calls still waiting for their result, oldest first.
   const open: { step: Extract<Step, { type: 'tool' }>; callId: string | null }[] = [];

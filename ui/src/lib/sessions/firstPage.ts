@@ -1,0 +1,21 @@
+/**
+ * Asks for a view's first page of rows at once, before the view's total is known (the facet
+ * counts that give it take longer), and hands that answer to the table when it asks for the
+ * same rows. A filter click then costs one round trip, not two in a row.
+ */
+export function withFirstPage<T>(
+  fetch: (start: number, count: number) => Promise<T>,
+  pageSize: number,
+): (start: number, count: number) => Promise<T> {
+  let first: Promise<T> | null = fetch(0, pageSize);
+  // Unhandled until the table asks; a failure is reported to it then.
+  first.catch(() => {});
+  return (start, count) => {
+    if (first !== null && start === 0 && count === pageSize) {
+      const answer = first;
+      first = null;
+      return answer;
+    }
+    return fetch(start, count);
+  };
+}
