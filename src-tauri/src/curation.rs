@@ -6,13 +6,14 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use tauri::{State, WebviewWindow};
+use tauri::{AppHandle, State, WebviewWindow};
 use tracelab_core::curate::{self, Config, Report};
 use tracelab_core::decontam::Hit;
 use tracelab_core::export::dataset::{self, Export};
 use tracelab_core::progress::CancelToken;
 
 use crate::error::{AppError, AppResult};
+use crate::progress::ProgressEvents;
 use crate::state::AppState;
 
 /// Hits a preview sends for the evidence table.
@@ -104,6 +105,7 @@ pub async fn choose_output_folder(window: WebviewWindow) -> Option<PathBuf> {
 pub async fn curate_export(
     config: Config,
     out: PathBuf,
+    app: AppHandle,
     state: State<'_, AppState>,
 ) -> AppResult<Export> {
     if !state.has_curation_of(&config) {
@@ -113,7 +115,14 @@ pub async fn curate_export(
     let label = archive.root().display().to_string();
     let result = state.with_curation(|c| match c.empty() {
         Some(problem) => Err(bad(format!("{problem}; nothing written"))),
-        None => dataset::write(&archive, &label, c, &out).map_err(AppError::from),
+        None => dataset::write(
+            &archive,
+            &label,
+            c,
+            &out,
+            &ProgressEvents::new(app.clone(), "curate-progress"),
+        )
+        .map_err(AppError::from),
     })?;
     result
 }

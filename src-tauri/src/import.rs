@@ -3,18 +3,17 @@
 //! leaves the archive as it was (the engine commits all at once, or not at all).
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::Instant;
 
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, State, WebviewWindow};
+use tauri::{AppHandle, State, WebviewWindow};
 use tracelab_core::archive::Archive;
 use tracelab_core::import::{import_with, ImportOptions, ImportSummary};
-use tracelab_core::progress::{CancelToken, Progress};
+use tracelab_core::progress::CancelToken;
 use tracelab_core::summary::{summarize, ArchiveSummary};
 
 use crate::error::{AppError, AppResult};
+use crate::progress::ProgressEvents;
 use crate::state::AppState;
 
 /// The running import's cancel token, if one is running.
@@ -28,57 +27,6 @@ pub struct ImportJobs {
 pub struct ImportReport {
     pub summary: ImportSummary,
     pub archive: ArchiveSummary,
-}
-
-/// `import-progress` payload: bytes done of the total (when known).
-#[derive(Debug, Clone, Serialize)]
-struct ImportProgress {
-    done: u64,
-    total: Option<u64>,
-}
-
-/// Emits progress at most every 100 ms.
-struct Events {
-    app: AppHandle,
-    done: AtomicU64,
-    total: AtomicU64,
-    start: Instant,
-    last_ms: AtomicU64,
-}
-
-impl Events {
-    fn emit(&self) {
-        let total = self.total.load(Ordering::Relaxed);
-        let payload = ImportProgress {
-            done: self.done.load(Ordering::Relaxed),
-            total: (total > 0).then_some(total),
-        };
-        let _ = self.app.emit("import-progress", payload);
-    }
-}
-
-impl Progress for Events {
-    fn begin(&self, _phase: &str, total: Option<u64>) {
-        self.total.store(total.unwrap_or(0), Ordering::Relaxed);
-        self.done.store(0, Ordering::Relaxed);
-        self.emit();
-    }
-    fn advance(&self, delta: u64) {
-        self.done.fetch_add(delta, Ordering::Relaxed);
-        let now = self.start.elapsed().as_millis() as u64;
-        let last = self.last_ms.load(Ordering::Relaxed);
-        if now >= last + 100
-            && self
-                .last_ms
-                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-        {
-            self.emit();
-        }
-    }
-    fn finish(&self) {
-        self.emit();
-    }
 }
 
 /// Shows the native dialog for trace files (several may be picked); `[]` when cancelled.
@@ -126,13 +74,7 @@ pub async fn import_traces(
         }
         *running = Some(cancel.clone());
     }
-    let events = Events {
-        app,
-        done: AtomicU64::new(0),
-        total: AtomicU64::new(0),
-        start: Instant::now(),
-        last_ms: AtomicU64::new(0),
-    };
+    let events = ProgressEvents::new(app, "import-progress");
     let job_root = root.clone();
     let result = tauri::async_runtime::spawn_blocking(move || {
         let mut archive = Archive::open(&job_root)?;

@@ -11,6 +11,7 @@ mod error;
 mod explore;
 mod import;
 mod labels;
+mod progress;
 mod regressions;
 mod sql;
 mod state;

@@ -186,7 +186,13 @@ pub fn run(args: Args) -> Result<()> {
         eprint!("{}", summary(&curation, &label));
         bail!("{problem}; nothing written");
     }
-    let export = dataset::write(&archive, &label, &curation, out)?;
+    let export = dataset::write(
+        &archive,
+        &label,
+        &curation,
+        out,
+        &crate::progress::Bar::new(false),
+    )?;
     let mut warnings = curation.report.warnings.clone();
     if let Some(recorded) = args.config.as_deref().and_then(recorded_archive_hash) {
         if recorded != export.archive_sha256 {

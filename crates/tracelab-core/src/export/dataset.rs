@@ -17,6 +17,7 @@ use crate::archive::Archive;
 use crate::curate::Curation;
 use crate::decontam;
 use crate::error::{Error, Result};
+use crate::progress::Progress;
 use crate::schema::Table;
 
 /// The tool and version written into cards and manifests.
@@ -49,11 +50,23 @@ fn file_sha256(path: &Path) -> Result<String> {
 }
 
 /// Every part the archive's manifest lists, with its hash, and one hash over all of them.
-pub fn archive_hash(archive: &Archive) -> Result<(String, Vec<serde_json::Value>)> {
+pub fn archive_hash(
+    archive: &Archive,
+    progress: &dyn Progress,
+) -> Result<(String, Vec<serde_json::Value>)> {
+    let paths: Vec<_> = Table::ALL
+        .iter()
+        .flat_map(|t| archive.part_paths(*t))
+        .collect();
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    progress.begin(
+        "hashing the archive",
+        Some(paths.iter().map(|p| size(p)).sum()),
+    );
     let mut parts = Vec::new();
     let mut listing = String::new();
-    for table in Table::ALL {
-        for path in archive.part_paths(table) {
+    {
+        for path in paths {
             let relative = path
                 .strip_prefix(archive.root())
                 .unwrap_or(&path)
@@ -62,8 +75,10 @@ pub fn archive_hash(archive: &Archive) -> Result<(String, Vec<serde_json::Value>
             let sha = file_sha256(&path)?;
             listing.push_str(&format!("{relative} {sha}\n"));
             parts.push(json!({"path": relative, "sha256": sha}));
+            progress.advance(size(&path));
         }
     }
+    progress.finish();
     Ok((sha256_hex(listing.as_bytes()), parts))
 }
 
@@ -86,12 +101,14 @@ fn benchmark_hashes(curation: &Curation) -> Result<Vec<serde_json::Value>> {
 }
 
 /// Writes `curation` into `out`, which must not exist or be empty. `archive_label` is how the
-/// archive is named in the card and manifest (the path the user gave).
+/// archive is named in the card and manifest (the path the user gave). `progress` hears of
+/// the archive's bytes hashed, then of each file set written.
 pub fn write(
     archive: &Archive,
     archive_label: &str,
     curation: &Curation,
     out: &Path,
+    progress: &dyn Progress,
 ) -> Result<Export> {
     if out.exists() {
         let mut entries = std::fs::read_dir(out).map_err(|e| Error::io(out, e))?;
@@ -103,15 +120,18 @@ pub fn write(
         }
     }
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let (archive_sha256, parts) = archive_hash(archive)?;
+    let (archive_sha256, parts) = archive_hash(archive, progress)?;
     let provenance = Provenance {
         archive: archive_label,
         archive_sha256: &archive_sha256,
         tool: TOOL,
     };
+    let formats = &curation.config.export.formats;
+    progress.begin("writing the dataset", Some(formats.len() as u64 + 1));
     let mut files = Vec::new();
-    for &format in &curation.config.export.formats {
+    for &format in formats {
         files.extend(hub::write_format(out, curation, format, &provenance)?);
+        progress.advance(1);
     }
     let mut report = serde_json::to_vec_pretty(&curation.report).expect("the report serialises");
     report.push(b'\n');
@@ -141,6 +161,8 @@ pub fn write(
     let mut bytes = serde_json::to_vec_pretty(&manifest).expect("the manifest serialises");
     bytes.push(b'\n');
     hub::write_file(out, "manifest.json", &bytes, None)?;
+    progress.advance(1);
+    progress.finish();
     Ok(Export {
         archive_sha256,
         files,

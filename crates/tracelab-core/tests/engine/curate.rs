@@ -8,7 +8,7 @@ use std::path::Path;
 use tracelab_core::archive::Archive;
 use tracelab_core::curate::{self, Config, Curation, Format, Grade, Split, SplitKey};
 use tracelab_core::export::dataset;
-use tracelab_core::progress::CancelToken;
+use tracelab_core::progress::{CancelToken, Silent};
 
 use super::{import_into, sample};
 
@@ -136,6 +136,19 @@ fn pairs_splits_and_caps_keep_their_promises() {
     }
 }
 
+/// Each phase a job reported: its name, its total, and the units it said were done.
+#[derive(Default)]
+struct Recorded(std::sync::Mutex<Vec<(String, Option<u64>, u64)>>);
+
+impl tracelab_core::progress::Progress for Recorded {
+    fn begin(&self, phase: &str, total: Option<u64>) {
+        self.0.lock().unwrap().push((phase.into(), total, 0));
+    }
+    fn advance(&self, delta: u64) {
+        self.0.lock().unwrap().last_mut().unwrap().2 += delta;
+    }
+}
+
 #[test]
 fn an_export_reproduces_byte_for_byte_from_its_manifest() {
     let dir = tempfile::tempdir().unwrap();
@@ -146,7 +159,30 @@ fn an_export_reproduces_byte_for_byte_from_its_manifest() {
     let first = dir.path().join("first");
     let c = run(&archive, &config).unwrap();
     let label = archive.root().display().to_string();
-    let export = dataset::write(&archive, &label, &c, &first).unwrap();
+    let progress = Recorded::default();
+    let export = dataset::write(&archive, &label, &c, &first, &progress).unwrap();
+    // Progress: every byte of the archive hashed, then every file set written.
+    let phases = progress.0.lock().unwrap().clone();
+    let part_bytes: u64 = tracelab_core::schema::Table::ALL
+        .iter()
+        .flat_map(|t| archive.part_paths(*t))
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum();
+    assert_eq!(
+        phases,
+        [
+            (
+                "hashing the archive".to_string(),
+                Some(part_bytes),
+                part_bytes
+            ),
+            (
+                "writing the dataset".to_string(),
+                Some(config.export.formats.len() as u64 + 1),
+                config.export.formats.len() as u64 + 1
+            ),
+        ]
+    );
     let written = files(&first);
     for format in Format::ALL {
         assert!(
@@ -167,7 +203,14 @@ fn an_export_reproduces_byte_for_byte_from_its_manifest() {
     let again = Config::load(&first.join("manifest.json")).unwrap();
     assert_eq!(again, config);
     let second = dir.path().join("second");
-    dataset::write(&archive, &label, &run(&archive, &again).unwrap(), &second).unwrap();
+    dataset::write(
+        &archive,
+        &label,
+        &run(&archive, &again).unwrap(),
+        &second,
+        &Silent,
+    )
+    .unwrap();
     let rewritten = files(&second);
     assert_eq!(
         written.keys().collect::<Vec<_>>(),
@@ -180,13 +223,20 @@ fn an_export_reproduces_byte_for_byte_from_its_manifest() {
     let mut reseeded = config.clone();
     reseeded.seed = 1;
     let third = dir.path().join("third");
-    dataset::write(&archive, &label, &run(&archive, &reseeded).unwrap(), &third).unwrap();
+    dataset::write(
+        &archive,
+        &label,
+        &run(&archive, &reseeded).unwrap(),
+        &third,
+        &Silent,
+    )
+    .unwrap();
     assert_ne!(
         written["trl_preference/jsonl/train.jsonl"],
         files(&third)["trl_preference/jsonl/train.jsonl"],
         "another seed gives another split"
     );
-    let err = dataset::write(&archive, &label, &c, &first)
+    let err = dataset::write(&archive, &label, &c, &first, &Silent)
         .unwrap_err()
         .to_string();
     assert!(err.contains("not empty"), "{err}");

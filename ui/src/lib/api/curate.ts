@@ -1,4 +1,4 @@
-import { call } from './bridge';
+import { call, subscribe } from './bridge';
 
 /** Typed front for the curation view's commands (`src-tauri/src/curation.rs`); `CurateConfig` mirrors `curate.toml`. */
 
@@ -107,4 +107,15 @@ export function chooseOutputFolder(): Promise<string | null> {
 
 export function exportCuration(config: CurateConfig, out: string): Promise<{ archive_sha256: string; files: WrittenFile[] }> {
   return call('curate_export', { config, out });
+}
+
+/** `curate-progress` payload: the export's phase, and units (bytes, file sets) done of it. */
+export interface CurateProgress {
+  phase: string;
+  done: number;
+  total: number | null;
+}
+
+export function onCurateProgress(handler: (p: CurateProgress) => void): Promise<() => void> {
+  return subscribe<CurateProgress>('curate-progress', handler);
 }
