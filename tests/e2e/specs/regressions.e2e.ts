@@ -48,4 +48,16 @@ describe('The regression view on the planted regression', () => {
       timeoutMsg: `the sessions view never showed ${want} sessions`,
     });
   });
+
+  it('clicks through from a compared cohort to its sessions', async () => {
+    await $('[data-testid="tab-regressions"]').click();
+    const cohort = await $('[data-testid="cohort-sessions"]');
+    await cohort.waitForExist({ timeout: 60_000, timeoutMsg: 'the comparison shows no cohort link' });
+    await cohort.click();
+    await browser.waitUntil(async () => /^[\d,]+$/.test((await $('[data-testid="view-count"]').getText()).trim()), { timeout: 60_000 });
+    const hash = decodeURIComponent(await browser.execute(() => location.hash));
+    assert.ok(hash.length > 1, 'the sessions view has no filter');
+    const shown = Number((await $('[data-testid="view-count"]').getText()).replace(/,/g, ''));
+    assert.ok(shown > 0, `the cohort's view selects no session (${hash})`);
+  });
 });

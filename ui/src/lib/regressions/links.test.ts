@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../api/regressions';
 import { fromHash } from '../explore/view';
-import { cohorts, effectText, pText, sessionsAfter, term } from './links';
+import { cohorts, effectText, pText, sessionsAfter, sessionsOf, term } from './links';
 
 const effect: Effect = {
   dimension: 'config.cache_policy',
@@ -39,5 +39,17 @@ describe('regression links', () => {
     expect(effectText(null, null, null)).toBe('—');
     expect(pText(0.00002)).toBe('< 0.001');
     expect(pText(0.0825)).toBe('0.083');
+  });
+
+  it('turns a cohort into the sessions view behind it, when the view can show it', () => {
+    const view = fromHash(sessionsOf('config.cache_policy=retain-all slice=ide,cli model="gpt 5"') ?? '');
+    expect(view.selections).toEqual({ 'config.cache_policy': ['retain-all'], slice: ['cli', 'ide'], model: ['gpt 5'] });
+    expect(fromHash(sessionsOf('task=t-1 tags=long') ?? '').selections).toEqual({ task_id: ['t-1'], tag: ['long'] });
+    // The cohorts of an effect round-trip.
+    const { a } = cohorts({ ...effect, slices: ['api'] });
+    expect(fromHash(sessionsOf(a) ?? '').selections).toEqual({ [effect.dimension]: [effect.from], slice: ['api'] });
+    for (const unsupported of ['', 'cost<0.5', 'model!=x', 'has_tool_error', 'text:"a b"', 'model=(none)', 'nonsense=1']) {
+      expect(sessionsOf(unsupported), unsupported).toBeNull();
+    }
   });
 });

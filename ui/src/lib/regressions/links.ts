@@ -1,5 +1,5 @@
 import type { Effect } from '../api/regressions';
-import { emptyView, toHash, toggle, type ViewState } from '../explore/view';
+import { emptyView, selectable, toHash, toggle, type ViewState } from '../explore/view';
 
 /** A `--where` term for one value of a dimension, quoted when it holds spaces. */
 export function term(dimension: string, value: string): string {
@@ -31,4 +31,34 @@ export function pText(p: number | null): string {
   if (p === null) return '—';
   if (p < 0.001) return '< 0.001';
   return p.toFixed(3);
+}
+
+/**
+ * The sessions view of a cohort written as `--where` text (`model=a,b config.k=v tag=long`),
+ * or null when it uses terms the view cannot show (ranges, `!=`, labels with others, text).
+ */
+export function sessionsOf(where: string): string | null {
+  let view: ViewState = emptyView();
+  const terms = where.match(/(?:[^\s"]+|"[^"]*")+/g) ?? [];
+  if (terms.length === 0) return null;
+  for (const raw of terms) {
+    const at = raw.indexOf('=');
+    if (at <= 0 || /[!<>]$/.test(raw.slice(0, at))) return null;
+    let dimension = raw.slice(0, at);
+    if (dimension === 'task') dimension = 'task_id';
+    if (dimension === 'source') dimension = 'source_format';
+    if (dimension === 'tags') dimension = 'tag';
+    const values = raw
+      .slice(at + 1)
+      .replace(/"/g, '')
+      .split(',')
+      .filter((v) => v !== '');
+    if (values.length === 0) return null;
+    for (const value of values) {
+      if (!selectable(dimension, value)) return null;
+      if ((view.selections[dimension] ?? []).includes(value)) continue;
+      view = toggle(view, dimension, value);
+    }
+  }
+  return toHash(view);
 }
