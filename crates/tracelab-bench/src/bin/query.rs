@@ -43,16 +43,23 @@ const SEARCHES: [(&str, &str); 10] = [
 ];
 
 fn median_ms<T, E: Into<anyhow::Error>>(
+    f: impl FnMut() -> std::result::Result<T, E>,
+) -> Result<f64> {
+    median_of(RUNS, f)
+}
+
+fn median_of<T, E: Into<anyhow::Error>>(
+    runs: usize,
     mut f: impl FnMut() -> std::result::Result<T, E>,
 ) -> Result<f64> {
-    let mut times = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
         let start = Instant::now();
         f().map_err(Into::into)?;
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    Ok(times[RUNS / 2])
+    Ok(times[runs / 2])
 }
 
 fn python() -> PathBuf {
@@ -86,8 +93,8 @@ fn duckdb_medians(archive: &Path, statements: &[&str]) -> Result<Vec<f64>> {
         .collect())
 }
 
-fn ripgrep_ms(pattern: &str, jsonl: &Path) -> Result<f64> {
-    median_ms(|| {
+fn ripgrep_ms(pattern: &str, jsonl: &Path, runs: usize) -> Result<f64> {
+    median_of(runs, || {
         let status = Command::new("rg")
             .args(["--count", "--fixed-strings", "--", pattern])
             .arg(jsonl)
@@ -111,23 +118,31 @@ fn row(what: &str, ours: f64, theirs: Option<(f64, &str)>) {
     }
 }
 
-/// The command line: `ARCHIVE [JSONL] [--set KEY=VALUE]... [--no-search]`.
+/// The command line: `ARCHIVE [JSONL] [--set KEY=VALUE]... [--no-search] [--only-search]
+/// [--rg-runs N]`.
 struct Args {
     archive: PathBuf,
     jsonl: Option<PathBuf>,
     /// DataFusion settings to try (`datafusion.execution.batch_size=16384`).
     settings: Vec<String>,
     search: bool,
+    /// Only the searches (5), skipping 1-4.
+    only_search: bool,
+    /// ripgrep runs per search: over a 1 M-session export (23 GB, more than the page cache)
+    /// one run reads the disk for 15-70 s.
+    rg_runs: usize,
 }
 
 fn args() -> Result<Args> {
     let mut positional = Vec::new();
-    let (mut settings, mut search) = (Vec::new(), true);
+    let (mut settings, mut search, mut only_search, mut rg_runs) = (Vec::new(), true, false, RUNS);
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--set" => settings.push(it.next().context("--set KEY=VALUE")?),
             "--no-search" => search = false,
+            "--only-search" => only_search = true,
+            "--rg-runs" => rg_runs = it.next().context("--rg-runs N")?.parse()?,
             _ => positional.push(PathBuf::from(a)),
         }
     }
@@ -135,10 +150,12 @@ fn args() -> Result<Args> {
     Ok(Args {
         archive: positional
             .next()
-            .context("usage: query ARCHIVE [JSONL] [--set KEY=VALUE]... [--no-search]")?,
+            .context("usage: query ARCHIVE [JSONL] [--set KEY=VALUE]... [--no-search] [--only-search] [--rg-runs N]")?,
         jsonl: positional.next(),
         settings,
         search,
+        only_search,
+        rg_runs,
     })
 }
 
@@ -162,6 +179,17 @@ fn main() -> Result<()> {
         archive.manifest().counts.events
     );
 
+    if !args.only_search {
+        queries(&rt, &engine, &archive_path)?;
+    }
+    if !args.search {
+        return Ok(());
+    }
+    search(&archive, &archive_path, args.jsonl, args.rg_runs)
+}
+
+/// 1-4: facets, a page, a session, and the analyst queries beside DuckDB.
+fn queries(rt: &tokio::runtime::Runtime, engine: &QueryEngine, archive_path: &Path) -> Result<()> {
     let all = Filter::default();
     let three: Filter = "model=gpt-5-codex slice=cli outcome=failure"
         .parse()
@@ -208,7 +236,7 @@ fn main() -> Result<()> {
 
     println!();
     let statements: Vec<&str> = ANALYST_QUERIES.iter().map(|(_, sql)| *sql).collect();
-    let duck = duckdb_medians(&archive_path, &statements)?;
+    let duck = duckdb_medians(archive_path, &statements)?;
     let mut ratios = Vec::new();
     for ((what, sql), duck_ms) in ANALYST_QUERIES.iter().zip(duck) {
         let ours = median_ms(|| rt.block_on(engine.sql(sql, 1_000_000, &cancel)))?;
@@ -216,11 +244,18 @@ fn main() -> Result<()> {
         row(&format!("4. {what}"), ours, Some((duck_ms, "DuckDB")));
     }
     println!("   geometric mean ratio vs DuckDB: {:.3}", geomean(&ratios));
+    Ok(())
+}
 
-    if !args.search {
-        return Ok(());
-    }
-    let jsonl = match args.jsonl {
+/// 5: the searches beside ripgrep over the same sessions as canonical JSONL.
+fn search(
+    archive: &Archive,
+    archive_path: &Path,
+    jsonl: Option<PathBuf>,
+    rg_runs: usize,
+) -> Result<()> {
+    let cancel = CancelToken::new();
+    let jsonl = match jsonl {
         Some(p) => p,
         None => {
             let p = archive_path.with_extension("jsonl");
@@ -228,7 +263,7 @@ fn main() -> Result<()> {
                 eprintln!("exporting {} for ripgrep (once)...", p.display());
                 let mut out = std::io::BufWriter::new(std::fs::File::create(&p)?);
                 tracelab_core::export::canonical::export(
-                    &archive,
+                    archive,
                     &mut out,
                     &p,
                     &tracelab_core::progress::Silent,
@@ -239,7 +274,7 @@ fn main() -> Result<()> {
         }
     };
     let started = Instant::now();
-    let searcher = Searcher::open(&archive)?;
+    let searcher = Searcher::open(archive)?;
     println!(
         "\n   search index ready in {:.1}s (built once, then reused)",
         started.elapsed().as_secs_f64()
@@ -247,7 +282,7 @@ fn main() -> Result<()> {
     let mut ratios = Vec::new();
     for (query, pattern) in SEARCHES {
         let ours = median_ms(|| searcher.search(query, None, 20))?;
-        let rg = ripgrep_ms(pattern, &jsonl)?;
+        let rg = ripgrep_ms(pattern, &jsonl, rg_runs)?;
         ratios.push(rg / ours);
         row(&format!("5. search {query}"), ours, Some((rg, "ripgrep")));
     }

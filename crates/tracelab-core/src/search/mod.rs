@@ -79,8 +79,13 @@ pub struct Searcher {
 impl Searcher {
     /// Opens the archive's index, building or updating it first if it is missing or stale.
     pub fn open(archive: &Archive) -> Result<Searcher> {
-        let (index, _) = update(archive, false, &Silent, &CancelToken::new())?;
+        let (mut index, _) = update(archive, false, &Silent, &CancelToken::new())?;
         let dir = archive.root().join(SEARCH_DIR);
+        // Segments are searched on every core: a search over a million sessions' index (ten
+        // or so segments) is CPU-bound.
+        index
+            .set_default_multithread_executor()
+            .map_err(index::tantivy_error(&dir))?;
         let reader = index.reader().map_err(index::tantivy_error(&dir))?;
         Ok(Searcher {
             index,
