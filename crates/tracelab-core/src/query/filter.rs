@@ -101,6 +101,24 @@ impl Filter {
         ]
     }
 
+    /// The `config` pairs grouped by key, keys sorted: each key's values are alternatives.
+    pub(crate) fn config_terms(&self) -> Vec<(&str, Vec<&str>)> {
+        let mut keys: Vec<&str> = self.config.iter().map(|(k, _)| k.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.into_iter()
+            .map(|key| {
+                let values = self
+                    .config
+                    .iter()
+                    .filter(|(k, _)| k == key)
+                    .map(|(_, v)| v.as_str())
+                    .collect();
+                (key, values)
+            })
+            .collect()
+    }
+
     /// The conditions on `sessions` columns as one expression (`None` when nothing restricts).
     /// `label` and `text` need other tables; [`super::QueryEngine`] resolves them to id sets.
     pub fn to_expr(&self) -> Option<Expr> {
@@ -109,17 +127,8 @@ impl Filter {
             .into_iter()
             .filter_map(|(column, values)| any_of(column, values))
             .collect();
-        let mut keys: Vec<&str> = self.config.iter().map(|(k, _)| k.as_str()).collect();
-        keys.dedup();
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            let values: Vec<Expr> = self
-                .config
-                .iter()
-                .filter(|(k, _)| k == key)
-                .map(|(_, v)| lit(v.as_str()))
-                .collect();
+        for (key, values) in self.config_terms() {
+            let values: Vec<Expr> = values.into_iter().map(lit).collect();
             parts.push(get_field(col("config"), key).in_list(values, false));
         }
         for (dimension, value) in &self.exclude {

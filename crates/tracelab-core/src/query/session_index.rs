@@ -281,16 +281,8 @@ impl SessionIndex {
         ] {
             name.clear();
         }
-        let mut keys: Vec<&str> = filter.config.iter().map(|(k, _)| k.as_str()).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            let wanted: Vec<String> = filter
-                .config
-                .iter()
-                .filter(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-                .collect();
+        for (key, values) in filter.config_terms() {
+            let wanted: Vec<String> = values.into_iter().map(str::to_string).collect();
             match self.codes_of(&Dimension::Config(key.to_string())) {
                 Some(codes) => codes.keep_any_of(&wanted, &mut keep),
                 None => keep.fill(false),
