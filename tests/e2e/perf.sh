@@ -15,4 +15,4 @@ export WEBKIT_DISABLE_DMABUF_RENDERER=1
 export WEBKIT_DISABLE_COMPOSITING_MODE=1
 mkdir -p target
 cd tests/e2e
-xvfb-run -a -s "-screen 0 1440x900x24" npx wdio run wdio.conf.ts --spec perf/fast.perf.ts
+xvfb-run -a -s "-screen 0 1440x900x24" npx wdio run wdio.conf.ts --spec ${PERF_SPEC:-perf/fast.perf.ts}

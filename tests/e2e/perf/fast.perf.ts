@@ -37,7 +37,11 @@ async function timeInPage(action: Action, arg = ''): Promise<number> {
       if (action === 'facet') {
         const before = q('[data-testid="view-count"]')?.textContent;
         (q(`[data-testid="facet-value"][data-dimension="${arg}"]`) as HTMLElement).click();
-        done = () => q('[data-testid="view-count"]')?.textContent !== before && q(row) !== null;
+        // The new view's count, its facet counts (the sidebar no longer busy) and its rows.
+        done = () => {
+          const count = q('[data-testid="view-count"]')?.textContent;
+          return count !== before && count !== '…' && q('[data-testid="facets"]')?.getAttribute('aria-busy') === 'false' && q(row) !== null;
+        };
       } else if (action === 'open-first-row') {
         (q(row) as HTMLElement).click();
         done = () => q('[data-testid="trajectory-steps"]') !== null && q('[data-testid="step"]') !== null;

@@ -40,6 +40,10 @@ function trimZero(value: number): string {
   return value.toFixed(1).replace(/\.0$/, '');
 }
 
+// Made once: a formatter per call costs more than the rest of a table row.
+const cents2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const cents3 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+
 /** Session costs are mostly cents: $0.042 under a dollar, $12.35 above, "<$0.001" for crumbs. */
 export function formatCost(usd: number | null): string {
   if (usd === null || !Number.isFinite(usd)) return '—';
@@ -49,7 +53,7 @@ export function formatCost(usd: number | null): string {
   if (magnitude < 0.001) return `${sign}<$0.001`;
   // Decide on the rounded value so 0.9996 reads "$1.00", not "$1.000".
   const digits = Math.round(magnitude * 1000) < 1000 ? 3 : 2;
-  return `${sign}$${magnitude.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+  return `${sign}$${(digits === 3 ? cents3 : cents2).format(magnitude)}`;
 }
 
 /** 0.625 → "62.5%"; 1 → "100%". */

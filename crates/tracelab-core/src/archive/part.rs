@@ -9,11 +9,19 @@ use arrow::datatypes::SchemaRef;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 
 use crate::error::{Error, Result};
 
 /// Rows per Parquet row group: small enough to skip row groups when reading a window of rows.
 const ROW_GROUP_ROWS: usize = 64 * 1024;
+
+/// The column every point lookup names (opening a session reads its row and its events).
+/// Each part holds sessions from the whole id range, so min/max statistics cannot rule a part
+/// out; a bloom filter per row group can, and a lookup then reads one part instead of all.
+const LOOKUP_COLUMN: &str = "session_id";
+/// The bloom filters' false-positive rate: one part in a hundred read for nothing.
+const LOOKUP_FPP: f64 = 0.01;
 
 /// A part being written. Call [`PartWriter::finish`] to close it; dropping it removes the file.
 pub struct PartWriter {
@@ -53,6 +61,8 @@ impl PartWriter {
                 ZstdLevel::try_new(3).expect("valid level"),
             ))
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .set_column_bloom_filter_enabled(ColumnPath::from(LOOKUP_COLUMN), true)
+            .set_column_bloom_filter_fpp(ColumnPath::from(LOOKUP_COLUMN), LOOKUP_FPP)
             .set_created_by(format!("tracelab {}", env!("CARGO_PKG_VERSION")))
             .build();
         let writer = ArrowWriter::try_new(file, schema, Some(props))
@@ -117,5 +127,63 @@ impl Drop for StagedPart {
         if !self.tmp_path.as_os_str().is_empty() {
             let _ = fs::remove_file(&self.tmp_path);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{Int64Array, StringArray};
+    use arrow::datatypes::{DataType, Field, Schema};
+    use parquet::file::properties::ReaderProperties;
+    use parquet::file::reader::FileReader;
+    use parquet::file::serialized_reader::{ReadOptionsBuilder, SerializedFileReader};
+
+    use super::*;
+
+    #[test]
+    fn parts_carry_a_bloom_filter_on_the_session_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("session_id", DataType::Utf8, false),
+            Field::new("seq", DataType::Int64, false),
+        ]));
+        let ids: Vec<String> = (0..1000).map(|i| format!("session-{i:04}")).collect();
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(StringArray::from(ids.clone())),
+                Arc::new(Int64Array::from_iter_values(0..1000)),
+            ],
+        )
+        .unwrap();
+        let mut writer = PartWriter::create(dir.path(), "sessions", 1, schema).unwrap();
+        writer.write(&batch).unwrap();
+        let mut part = writer.finish().unwrap();
+        part.publish().unwrap();
+
+        let options = ReadOptionsBuilder::new()
+            .with_reader_properties(
+                ReaderProperties::builder()
+                    .set_read_bloom_filter(true)
+                    .build(),
+            )
+            .build();
+        let file = File::open(dir.path().join("sessions/part-000001.parquet")).unwrap();
+        let reader = SerializedFileReader::new_with_options(file, options).unwrap();
+        let row_group = reader.get_row_group(0).unwrap();
+        let filter = row_group
+            .get_column_bloom_filter(0)
+            .expect("a bloom filter on session_id");
+        assert!(ids.iter().all(|id| filter.check(id.as_str())));
+        let absent = (0..1000)
+            .filter(|i| filter.check(format!("other-{i}").as_str()))
+            .count();
+        assert!(absent < 50, "{absent} of 1,000 absent ids pass the filter");
+        assert!(
+            row_group.get_column_bloom_filter(1).is_none(),
+            "only the lookup column has one"
+        );
     }
 }

@@ -29,4 +29,20 @@ describe('the first page asked for early', () => {
     await expect(rows(0, 200)).rejects.toThrow('engine down');
     expect(await rows(0, 200)).toBe(200);
   });
+
+  it('can be taken as rows once it has arrived, and only once', async () => {
+    const asked: string[] = [];
+    const rows = withFirstPage(async (start: number, count: number) => {
+      asked.push(`${start}+${count}`);
+      return `${start}+${count}`;
+    }, 200);
+    expect(rows.takeArrived?.()).toBeUndefined();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(rows.takeArrived?.()).toBe('0+200');
+    expect(rows.takeArrived?.()).toBeUndefined();
+    // Taken: asking for the first page now goes to the engine.
+    expect(await rows(0, 200)).toBe('0+200');
+    expect(asked).toEqual(['0+200', '0+200']);
+  });
 });

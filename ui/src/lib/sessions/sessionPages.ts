@@ -24,6 +24,8 @@ export interface SessionPagesOptions {
   maxPages?: number;
   /** Page requests allowed in flight at once. */
   maxConcurrent?: number;
+  /** Rows of the first page, when they are already at hand: shown without a request. */
+  firstPage?: SessionRow[];
 }
 
 /**
@@ -54,6 +56,7 @@ export class SessionPages {
     this.#maxPages = opts.maxPages ?? 6;
     this.#maxConcurrent = opts.maxConcurrent ?? 2;
     this.#loaded = new LruCache(this.#maxPages);
+    if (opts.firstPage !== undefined) this.#loaded.set(0, opts.firstPage);
   }
 
   /** What the view can show for a row right now; never triggers a fetch. */
