@@ -3,10 +3,13 @@
 use std::path::PathBuf;
 
 use tauri::{AppHandle, Emitter, Manager, State, WebviewWindow};
-use tracelab_core::summary::{summarize, ArchiveSummary};
+use tracelab_core::summary::{overview, summarize_from, ArchiveSummary};
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
+
+// Opening an archive answers with its manifest's counts at once, so the sessions view can
+// start; the top bar's breakdowns (a scan of four columns) come from `archive_breakdown`.
 
 /// The archive opened at start-up or last opened, or `null` when none is open.
 #[tauri::command]
@@ -14,12 +17,21 @@ pub async fn archive_summary(state: State<'_, AppState>) -> AppResult<Option<Arc
     if !state.has_archive() {
         return Ok(None);
     }
-    Ok(Some(summarize(&state.archive()?)?))
+    Ok(Some(overview(&state.archive()?)))
+}
+
+/// The open archive's counts with sessions by outcome, source format, harness version and
+/// model, from the session index the facets use (built once for both).
+#[tauri::command]
+pub async fn archive_breakdown(state: State<'_, AppState>) -> AppResult<ArchiveSummary> {
+    let archive = state.archive()?;
+    let engine = crate::explore::engine(&state).await?;
+    Ok(summarize_from(&engine, &archive).await?)
 }
 
 #[tauri::command]
 pub async fn open_archive(path: PathBuf, state: State<'_, AppState>) -> AppResult<ArchiveSummary> {
-    Ok(summarize(&state.open(&path)?)?)
+    Ok(overview(&state.open(&path)?))
 }
 
 /// Shows the native folder dialog; `null` when the user cancels.
@@ -31,7 +43,7 @@ pub async fn choose_archive(
     let Some(folder) = pick_folder(Some(&window)).await else {
         return Ok(None);
     };
-    Ok(Some(summarize(&state.open(folder.path())?)?))
+    Ok(Some(overview(&state.open(folder.path())?)))
 }
 
 async fn pick_folder(parent: Option<&WebviewWindow>) -> Option<rfd::FileHandle> {
@@ -51,9 +63,7 @@ pub fn open_from_menu(app: &AppHandle) {
             return;
         };
         let state = app.state::<AppState>();
-        let result = state
-            .open(folder.path())
-            .and_then(|a| summarize(&a).map_err(AppError::from));
+        let result = state.open(folder.path()).map(|a| overview(&a));
         let _ = match result {
             Ok(summary) => app.emit("archive-opened", summary),
             Err(e) => app.emit("archive-error", e),

@@ -26,7 +26,15 @@ pub struct View {
 /// Values per facet in the sidebar.
 const FACET_VALUES: usize = 12;
 
+/// The open archive's engine, opened on first use. Callers that come at once (the first
+/// page, the facets and the labels ask together) wait for one opening rather than each
+/// making their own.
 pub(crate) async fn engine(state: &AppState) -> AppResult<Arc<QueryEngine>> {
+    if let Some(engine) = state.engine() {
+        return Ok(engine);
+    }
+    static OPENING: tauri::async_runtime::Mutex<()> = tauri::async_runtime::Mutex::const_new(());
+    let _one_at_a_time = OPENING.lock().await;
     if let Some(engine) = state.engine() {
         return Ok(engine);
     }

@@ -10,7 +10,7 @@ use tauri::{AppHandle, State, WebviewWindow};
 use tracelab_core::archive::Archive;
 use tracelab_core::import::{import_with, ImportOptions, ImportSummary};
 use tracelab_core::progress::CancelToken;
-use tracelab_core::summary::{summarize, ArchiveSummary};
+use tracelab_core::summary::{overview, ArchiveSummary};
 
 use crate::error::{AppError, AppResult};
 use crate::progress::ProgressEvents;
@@ -92,7 +92,7 @@ pub async fn import_traces(
         code: "internal",
         message: format!("the import stopped unexpectedly: {e}"),
     })??;
-    let archive = summarize(&state.open(&root)?)?;
+    let archive = overview(&state.open(&root)?);
     Ok(ImportReport { summary, archive })
 }
 

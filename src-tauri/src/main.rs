@@ -62,10 +62,16 @@ fn main() {
                 window_size::remember(&window);
             }
             open_startup_archive(app);
+            // The engine opens while the window and its page load: the first rows need it.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let _ = explore::engine(&handle.state::<AppState>()).await;
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::archive_summary,
+            commands::archive_breakdown,
             commands::open_archive,
             commands::choose_archive,
             explore::facets,

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::archive::Archive;
 use crate::error::Result;
+use crate::query::{Filter, QueryEngine};
 use crate::schema::Table;
 
 /// Counts of an archive, and sessions by source format, harness version, model and outcome.
@@ -27,10 +28,10 @@ pub struct ArchiveSummary {
 
 const NONE: &str = "(none)";
 
-/// Summarises an archive, reading only the four columns it counts by.
-pub fn summarize(archive: &Archive) -> Result<ArchiveSummary> {
+/// The archive's counts from its manifest, read at once; the breakdowns are left empty.
+pub fn overview(archive: &Archive) -> ArchiveSummary {
     let counts = archive.manifest().counts;
-    let mut summary = ArchiveSummary {
+    ArchiveSummary {
         path: archive.root().display().to_string(),
         sessions: counts.sessions,
         events: counts.events,
@@ -41,7 +42,13 @@ pub fn summarize(archive: &Archive) -> Result<ArchiveSummary> {
         by_source_format: BTreeMap::new(),
         by_harness_version: BTreeMap::new(),
         by_model: BTreeMap::new(),
-    };
+    }
+}
+
+/// Summarises an archive: its counts, and the breakdowns from a scan of the four columns
+/// they count by.
+pub fn summarize(archive: &Archive) -> Result<ArchiveSummary> {
+    let mut summary = overview(archive);
     let columns = ["outcome", "source_format", "harness_version", "model"];
     for batch in archive.scan(Table::Sessions, Some(&columns))? {
         let batch = batch?;
@@ -63,4 +70,62 @@ pub fn summarize(archive: &Archive) -> Result<ArchiveSummary> {
         }
     }
     Ok(summary)
+}
+
+/// The same summary from the engine's facet counts: with the session index in memory (the
+/// app holds one for its facets), it costs no scan of its own.
+pub async fn summarize_from(engine: &QueryEngine, archive: &Archive) -> Result<ArchiveSummary> {
+    let mut summary = overview(archive);
+    let facets = engine.facets(&Filter::default(), usize::MAX).await?;
+    for facet in facets.facets {
+        let (map, missing) = match facet.dimension.as_str() {
+            "outcome" => (&mut summary.by_outcome, "unknown"),
+            "source_format" => (&mut summary.by_source_format, NONE),
+            "harness_version" => (&mut summary.by_harness_version, NONE),
+            "model" => (&mut summary.by_model, NONE),
+            _ => continue,
+        };
+        for value in facet.values {
+            let name = if value.value == crate::query::NONE {
+                missing.to_string()
+            } else {
+                value.value
+            };
+            *map.entry(name).or_default() += value.count;
+        }
+    }
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::{CancelToken, Silent};
+    use crate::sample::{generate, SampleOptions};
+
+    #[test]
+    fn the_overview_has_the_summary_counts_without_a_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SampleOptions {
+            sessions: 60,
+            seed: 5,
+        };
+        generate(dir.path(), options, &Silent, &CancelToken::new()).unwrap();
+        let archive = Archive::open(dir.path()).unwrap();
+        let full = summarize(&archive).unwrap();
+        let quick = overview(&archive);
+        assert_eq!(
+            (quick.sessions, quick.events, quick.labels, quick.sources),
+            (full.sessions, full.events, full.labels, full.sources)
+        );
+        assert_eq!(quick.sessions, 60);
+        assert!(quick.by_outcome.is_empty() && quick.by_model.is_empty());
+        assert_eq!(full.by_outcome.values().sum::<u64>(), 60);
+        assert_eq!(full.by_model.values().sum::<u64>(), 60);
+
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let engine = rt.block_on(QueryEngine::open(&archive)).unwrap();
+        let from_index = rt.block_on(summarize_from(&engine, &archive)).unwrap();
+        assert_eq!(from_index, full);
+    }
 }

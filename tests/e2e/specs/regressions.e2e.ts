@@ -60,4 +60,29 @@ describe('The regression view on the planted regression', () => {
     const shown = Number((await $('[data-testid="view-count"]').getText()).replace(/,/g, ''));
     assert.ok(shown > 0, `the cohort's view selects no session (${hash})`);
   });
+
+  it('clicks through from a point of the time chart to its sessions', async () => {
+    await $('[data-testid="tab-regressions"]').click();
+    const chart = await $('[data-testid="time-chart"] svg');
+    await chart.waitForExist({ timeout: 60_000 });
+    // The pointer moves onto the chart (the tip picks the nearest point), then clicks.
+    await chart.click();
+    const chip = await $('[data-testid="time-window"]');
+    await chip.waitForExist({ timeout: 60_000, timeoutMsg: 'a click on the chart opened no time window' });
+    await browser.waitUntil(async () => /^[\d,]+$/.test((await $('[data-testid="view-count"]').getText()).trim()), { timeout: 60_000 });
+    const params = new URLSearchParams(await browser.execute(() => location.hash.slice(1)));
+    const where = [`started_at >= '${params.get('started_from')}'`, `started_at < '${params.get('started_to')}'`];
+    for (const [key, value] of params) {
+      if (key.startsWith('started_')) continue;
+      const column = key.startsWith('config.') ? `config['${key.slice(7)}']` : key;
+      where.push(`${column} = '${value}'`);
+    }
+    const want = JSON.parse(cli(['query', archive, `select count(*) as n from sessions where ${where.join(' and ')}`, '--format', 'json']))[0].n;
+    assert.ok(want > 0, `the point's window holds no session (${where.join(' and ')})`);
+    assert.equal((await $('[data-testid="view-count"]').getText()).trim(), Number(want).toLocaleString('en-US'));
+    assert.ok((await chip.getText()).includes(params.get('started_from')!.slice(0, 10)));
+    // Dropping the window goes back to the whole archive (or the group alone).
+    await chip.$('button').click();
+    await chip.waitForExist({ reverse: true });
+  });
 });

@@ -305,7 +305,17 @@ impl QueryEngine {
         filter: &Filter,
         session_ids: Option<&[String]>,
     ) -> Result<DataFrame> {
-        let mut df = self.ctx.table("sessions").await.map_err(query_error)?;
+        self.filtered_sessions_in(&self.ctx, filter, session_ids)
+            .await
+    }
+
+    async fn filtered_sessions_in(
+        &self,
+        ctx: &SessionContext,
+        filter: &Filter,
+        session_ids: Option<&[String]>,
+    ) -> Result<DataFrame> {
+        let mut df = ctx.table("sessions").await.map_err(query_error)?;
         if let Some(expr) = filter.to_expr() {
             df = df.filter(expr).map_err(query_error)?;
         }
@@ -381,7 +391,9 @@ impl QueryEngine {
                 return plain_strings(&index.page(selected, sort, offset, limit, columns)?);
             }
         }
-        let mut df = self.filtered_sessions(filter, session_ids).await?;
+        let mut df = self
+            .filtered_sessions_in(&self.lookup, filter, session_ids)
+            .await?;
         df = df
             .sort(vec![
                 SortExpr::new(col(sort.column.as_str()), !sort.descending, false),

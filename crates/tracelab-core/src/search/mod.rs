@@ -212,15 +212,20 @@ impl Searcher {
             ]));
         }
         let searcher = self.reader.searcher();
-        let (top, per_session) = searcher
-            .search(
-                &query,
-                &(
-                    TopDocs::with_limit(limit.max(1)).order_by_score(),
-                    SessionCounter,
-                ),
-            )
-            .map_err(&err)?;
+        // Two searches, side by side, rather than one with both collectors: the best hits
+        // alone let Tantivy skip blocks that cannot reach the top (block-max WAND), and the
+        // counts alone need no score. Together, every hit of a broad term was scored.
+        let (top, per_session) = std::thread::scope(|scope| {
+            let best = scope.spawn(|| {
+                searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())
+            });
+            let counted = searcher.search(&query, &SessionCounter);
+            let best = best
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (best, counted)
+        });
+        let (top, per_session) = (top.map_err(&err)?, per_session.map_err(&err)?);
         let mut sessions: Vec<SessionHits> = per_session
             .into_iter()
             .map(|(session_id, hits)| SessionHits { session_id, hits })

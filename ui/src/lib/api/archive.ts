@@ -8,6 +8,11 @@ export function archiveSummary(): Promise<ArchiveSummary | null> {
   return call<ArchiveSummary | null>('archive_summary');
 }
 
+/** The open archive's counts with its breakdowns by outcome, format, harness version and model (a scan). */
+export function archiveBreakdown(): Promise<ArchiveSummary> {
+  return call<ArchiveSummary>('archive_breakdown');
+}
+
 export function openArchive(path: string): Promise<ArchiveSummary> {
   return call<ArchiveSummary>('open_archive', { path });
 }

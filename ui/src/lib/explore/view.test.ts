@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyView, fromHash, isEverything, selectable, sortBy, toFilter, toggle, toHash } from './view';
+import { emptyView, fromHash, isEverything, selectable, sortBy, toFilter, toggle, toHash, windowText } from './view';
 
 describe('the sessions view state', () => {
   it('maps picks onto the engine filter', () => {
@@ -47,5 +47,17 @@ describe('the sessions view state', () => {
     const once = sortBy(emptyView(), 'cost_usd');
     expect(once.sort).toEqual({ column: 'cost_usd', descending: true });
     expect(sortBy(once, 'cost_usd').sort).toEqual({ column: 'cost_usd', descending: false });
+  });
+
+  it('holds a time window, in the hash and in the engine filter', () => {
+    const view = { ...emptyView(), started: { from: '2026-09-01T00:00:00.000Z', to: '2026-09-02T00:00:00.000Z' } };
+    expect(isEverything(view)).toBe(false);
+    expect(toFilter(view)).toEqual({ started_from: '2026-09-01T00:00:00.000Z', started_to: '2026-09-02T00:00:00.000Z' });
+    expect(fromHash(toHash(view))).toEqual(view);
+    // Half a window, or something that is not an instant, is no window.
+    expect(fromHash('#started_from=2026-09-01T00:00:00Z').started).toBeNull();
+    expect(fromHash('#started_from=yesterday&started_to=2026-09-02T00:00:00Z').started).toBeNull();
+    expect(windowText(view.started)).toBe('2026-09-01 UTC');
+    expect(windowText({ from: '2026-08-31T00:00:00Z', to: '2026-09-07T00:00:00Z' })).toBe('2026-08-31 to 2026-09-06 UTC');
   });
 });

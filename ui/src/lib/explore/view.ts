@@ -12,10 +12,18 @@ export interface SortOrder {
   descending: boolean;
 }
 
+/** Sessions started in `[from, to)`: RFC 3339 instants. */
+export interface TimeRange {
+  from: string;
+  to: string;
+}
+
 export interface ViewState {
   selections: Selections;
   text: string;
   sort: SortOrder;
+  /** A time window, from a click on a point of the regressions chart. */
+  started: TimeRange | null;
 }
 
 /** The engine's `Filter` as JSON: only the fields the view sets. */
@@ -32,6 +40,8 @@ export interface EngineFilter {
   tags?: string[];
   /** Sessions carrying this label. */
   label?: string;
+  started_from?: string;
+  started_to?: string;
 }
 
 const COLUMNS = [
@@ -51,7 +61,7 @@ export const NONE = '(none)';
 export const DEFAULT_SORT: SortOrder = { column: 'started_at', descending: true };
 
 export function emptyView(): ViewState {
-  return { selections: {}, text: '', sort: { ...DEFAULT_SORT } };
+  return { selections: {}, text: '', sort: { ...DEFAULT_SORT }, started: null };
 }
 
 /** Whether a facet value can be picked: real values of known dimensions. */
@@ -96,12 +106,22 @@ export function toFilter(view: ViewState): EngineFilter {
       filter.config = [...(filter.config ?? []), ...values.map((v): [string, string] => [key, v])];
     }
   }
+  if (view.started) {
+    filter.started_from = view.started.from;
+    filter.started_to = view.started.to;
+  }
   return filter;
 }
 
 /** True when the view selects every session. */
 export function isEverything(view: ViewState): boolean {
-  return Object.keys(view.selections).length === 0 && view.text.trim() === '';
+  return Object.keys(view.selections).length === 0 && view.text.trim() === '' && view.started === null;
+}
+
+/** An instant the engine reads (RFC 3339 with a zone), or null. */
+function instant(text: string | null): string | null {
+  if (text === null || !/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(text)) return null;
+  return Number.isNaN(Date.parse(text)) ? null : text;
 }
 
 /** The view as a URL hash: `#q=...&model=a,b&sort=-started_at` (values URI-encoded). */
@@ -110,6 +130,10 @@ export function toHash(view: ViewState): string {
   if (view.text.trim() !== '') params.set('q', view.text.trim());
   for (const dimension of Object.keys(view.selections).sort()) {
     for (const value of view.selections[dimension]) params.append(dimension, value);
+  }
+  if (view.started) {
+    params.set('started_from', view.started.from);
+    params.set('started_to', view.started.to);
   }
   const sort = view.sort;
   if (sort.column !== DEFAULT_SORT.column || sort.descending !== DEFAULT_SORT.descending) {
@@ -123,6 +147,8 @@ export function toHash(view: ViewState): string {
 export function fromHash(hash: string): ViewState {
   const view = emptyView();
   const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const [from, to] = [instant(params.get('started_from')), instant(params.get('started_to'))];
+  if (from !== null && to !== null) view.started = { from, to };
   for (const [key, value] of params) {
     if (key === 'q') view.text = value;
     else if (key === 'sort') {
@@ -142,3 +168,10 @@ export function sortBy(view: ViewState, column: string): ViewState {
   return { ...view, sort: { column, descending } };
 }
 
+
+/** A time window as people read it: `2026-09-01 UTC`, or `2026-08-31 to 2026-09-06 UTC`. */
+export function windowText(range: TimeRange): string {
+  const first = range.from.slice(0, 10);
+  const last = new Date(Date.parse(range.to) - 1).toISOString().slice(0, 10);
+  return first === last ? `${first} UTC` : `${first} to ${last} UTC`;
+}

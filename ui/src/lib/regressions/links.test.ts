@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../api/regressions';
 import { fromHash } from '../explore/view';
-import { cohorts, effectText, pText, sessionsAfter, sessionsOf, term } from './links';
+import { cohorts, effectText, pText, sessionsAfter, sessionsInBucket, sessionsOf, term } from './links';
 
 const effect: Effect = {
   dimension: 'config.cache_policy',
@@ -51,5 +51,21 @@ describe('regression links', () => {
     for (const unsupported of ['', 'cost<0.5', 'model!=x', 'has_tool_error', 'text:"a b"', 'model=(none)', 'nonsense=1']) {
       expect(sessionsOf(unsupported), unsupported).toBeNull();
     }
+  });
+});
+
+describe('a point of the time chart', () => {
+  it('opens its group in its day or week', () => {
+    const day = fromHash(sessionsInBucket('harness_version', '2.4.1', '2026-09-01T00:00:00Z', 'day'));
+    expect(day.selections).toEqual({ harness_version: ['2.4.1'] });
+    expect(day.started).toEqual({ from: '2026-09-01T00:00:00.000Z', to: '2026-09-02T00:00:00.000Z' });
+    const week = fromHash(sessionsInBucket('config.cache_policy', 'retain-all', '2026-08-31T00:00:00Z', 'week'));
+    expect(week.selections).toEqual({ 'config.cache_policy': ['retain-all'] });
+    expect(week.started?.to).toBe('2026-09-07T00:00:00.000Z');
+  });
+
+  it('is only a time window when the chart is not split or the group cannot be picked', () => {
+    expect(fromHash(sessionsInBucket(null, 'all', '2026-09-01T00:00:00Z', 'day')).selections).toEqual({});
+    expect(fromHash(sessionsInBucket('model', '(none)', '2026-09-01T00:00:00Z', 'day')).selections).toEqual({});
   });
 });

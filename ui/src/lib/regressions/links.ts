@@ -62,3 +62,17 @@ export function sessionsOf(where: string): string | null {
   }
   return toHash(view);
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The sessions view of one point of the time chart: its group's value of the split dimension
+ * (none when the chart is not split, or the value cannot be picked) and its bucket's time window.
+ */
+export function sessionsInBucket(by: string | null, group: string, start: string, bucket: string): string {
+  const from = new Date(start);
+  const to = new Date(from.getTime() + (bucket === 'week' ? 7 : 1) * DAY_MS);
+  let view: ViewState = { ...emptyView(), started: { from: from.toISOString(), to: to.toISOString() } };
+  if (by !== null && selectable(by, group)) view = toggle(view, by, group);
+  return toHash(view);
+}

@@ -6,14 +6,18 @@
 export type RowFetcher<T> = ((start: number, count: number) => Promise<T>) & {
   /** The first page if it has already arrived, handed over once (as a fetch of it would be). */
   takeArrived?: () => T | undefined;
+  /** Settles when the first page has arrived or failed. */
+  settled?: Promise<void>;
 };
 
 export function withFirstPage<T>(fetch: (start: number, count: number) => Promise<T>, pageSize: number): RowFetcher<T> {
   let first: Promise<T> | null = fetch(0, pageSize);
   let arrived: T | undefined;
   // Unhandled until the table asks; a failure is reported to it then.
-  first.then(
-    (rows) => (arrived = rows),
+  const settled = first.then(
+    (rows) => {
+      arrived = rows;
+    },
     () => {},
   );
   const rows: RowFetcher<T> = (start, count) => {
@@ -24,6 +28,7 @@ export function withFirstPage<T>(fetch: (start: number, count: number) => Promis
     }
     return fetch(start, count);
   };
+  rows.settled = settled;
   rows.takeArrived = () => {
     if (first === null || arrived === undefined) return undefined;
     first = null;
