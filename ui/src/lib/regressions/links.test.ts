@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../api/regressions';
 import { fromHash } from '../explore/view';
-import { cohorts, effectText, pText, sessionsAfter, sessionsInBucket, sessionsOf, term } from './links';
+import { cohorts, effectText, pointAt, pText, sessionsAfter, sessionsInBucket, sessionsOf, term } from './links';
 
 const effect: Effect = {
   dimension: 'config.cache_policy',
@@ -67,5 +67,20 @@ describe('a point of the time chart', () => {
   it('is only a time window when the chart is not split or the group cannot be picked', () => {
     expect(fromHash(sessionsInBucket(null, 'all', '2026-09-01T00:00:00Z', 'day')).selections).toEqual({});
     expect(fromHash(sessionsInBucket('model', '(none)', '2026-09-01T00:00:00Z', 'day')).selections).toEqual({});
+  });
+
+  it('is the one under a click: its bucket holds the time, its value is nearest', () => {
+    const points = [
+      { group: 'a', start: '2026-09-01T00:00:00Z', value: 0.8 },
+      { group: 'b', start: '2026-09-01T00:00:00Z', value: 0.4 },
+      { group: 'a', start: '2026-09-02T00:00:00Z', value: null },
+      { group: 'b', start: '2026-09-02T00:00:00Z', value: 0.5 },
+    ];
+    expect(pointAt(points, new Date('2026-09-01T12:00:00Z'), 0.7, 'day')?.group).toBe('a');
+    expect(pointAt(points, new Date('2026-09-01T12:00:00Z'), 0.5, 'day')?.group).toBe('b');
+    // A point without a value is never picked; a time outside every bucket picks nothing.
+    expect(pointAt(points, new Date('2026-09-02T01:00:00Z'), 0.9, 'day')?.group).toBe('b');
+    expect(pointAt(points, new Date('2026-09-05T00:00:00Z'), 0.5, 'day')).toBeNull();
+    expect(pointAt(points, new Date('2026-09-05T00:00:00Z'), 0.5, 'week')?.start).toBe('2026-09-02T00:00:00Z');
   });
 });

@@ -76,3 +76,23 @@ export function sessionsInBucket(by: string | null, group: string, start: string
   if (by !== null && selectable(by, group)) view = toggle(view, by, group);
   return toHash(view);
 }
+
+/**
+ * The chart's point under a click: of the points whose bucket holds `at`, the one whose value
+ * is nearest `value` (a rate, 0..1). Null when no bucket holds it.
+ */
+export function pointAt<P extends { start: string; value: number | null }>(
+  points: P[],
+  at: Date,
+  value: number,
+  bucket: string,
+): P | null {
+  const width = (bucket === 'week' ? 7 : 1) * DAY_MS;
+  let best: P | null = null;
+  for (const p of points) {
+    const start = Date.parse(p.start);
+    if (p.value === null || at.getTime() < start || at.getTime() >= start + width) continue;
+    if (best === null || Math.abs(p.value - value) < Math.abs((best.value ?? 0) - value)) best = p;
+  }
+  return best;
+}
