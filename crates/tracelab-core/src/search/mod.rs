@@ -11,15 +11,14 @@
 //! index is brought up to date before searching, so results always cover the whole archive.
 
 mod index;
-
-use std::collections::HashMap;
+mod session_counter;
 
 use serde::Serialize;
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermSetQuery};
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocId, Index, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, Score, TantivyDocument, Term};
 
 pub(crate) use index::parts_moved;
 pub use index::{stale_parts, update, SEARCH_DIR};
@@ -212,29 +211,18 @@ impl Searcher {
             ]));
         }
         let searcher = self.reader.searcher();
-        // Two searches, side by side, rather than one with both collectors: the best hits
-        // alone let Tantivy skip blocks that cannot reach the top (block-max WAND), and the
-        // counts alone need no score. Together, every hit of a broad term was scored.
-        let (top, per_session) = std::thread::scope(|scope| {
-            let best = scope.spawn(|| {
-                searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())
-            });
-            let counted = searcher.search(&query, &SessionCounter);
-            let best = best
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (best, counted)
-        });
-        let (top, per_session) = (top.map_err(&err)?, per_session.map_err(&err)?);
-        let mut sessions: Vec<SessionHits> = per_session
-            .into_iter()
-            .map(|(session_id, hits)| SessionHits { session_id, hits })
-            .collect();
-        sessions.sort_by(|a, b| {
-            b.hits
-                .cmp(&a.hits)
-                .then_with(|| a.session_id.cmp(&b.session_id))
-        });
+        let (top, per_session) = searcher
+            .search(
+                &query,
+                &(
+                    TopDocs::with_limit(limit.max(1)).order_by_score(),
+                    session_counter::SessionCounter,
+                ),
+            )
+            .map_err(&err)?;
+        // By id from the counter; a stable sort by hits keeps ids in order among equals.
+        let mut sessions = per_session;
+        sessions.sort_by_key(|s| std::cmp::Reverse(s.hits));
         let content = SnippetGenerator::create(&searcher, &*snippet_query, self.fields.content);
         let tool_input =
             SnippetGenerator::create(&searcher, &*snippet_query, self.fields.tool_input);
@@ -296,78 +284,5 @@ impl Searcher {
                 .collect(),
             score,
         })
-    }
-}
-
-/// Counts matching steps per session, reading `session_id` term ordinals from the fast field.
-struct SessionCounter;
-
-struct SegmentSessionCounter {
-    column: Option<tantivy::columnar::StrColumn>,
-    /// Hits per session term ordinal: a dense array, since a frequent term hits most of the
-    /// segment's sessions and a hash map per hit was the cost of a search.
-    counts: Vec<u32>,
-}
-
-impl Collector for SessionCounter {
-    type Fruit = HashMap<String, u64>;
-    type Child = SegmentSessionCounter;
-
-    fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let column = reader.fast_fields().str("session_id")?;
-        let terms = column.as_ref().map_or(0, |c| c.dictionary().num_terms());
-        Ok(SegmentSessionCounter {
-            column,
-            counts: vec![0; terms],
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
-        let mut all = HashMap::new();
-        for fruit in fruits {
-            for (id, n) in fruit {
-                *all.entry(id).or_default() += n;
-            }
-        }
-        Ok(all)
-    }
-}
-
-impl SegmentCollector for SegmentSessionCounter {
-    type Fruit = HashMap<String, u64>;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(column) = &self.column {
-            for ord in column.term_ords(doc) {
-                self.counts[ord as usize] += 1;
-            }
-        }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        let Some(column) = self.column else {
-            return HashMap::new();
-        };
-        // Ordinals in order, resolved in one walk over the dictionary: a lookup per ordinal
-        // would decompress a dictionary block per session.
-        let (ords, hits): (Vec<u64>, Vec<u32>) = self
-            .counts
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(ord, n)| (ord as u64, *n))
-            .unzip();
-        let mut out = HashMap::with_capacity(ords.len());
-        let mut hits = hits.into_iter();
-        let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |term| {
-            if let (Ok(id), Some(n)) = (std::str::from_utf8(term), hits.next()) {
-                out.insert(id.to_string(), u64::from(n));
-            }
-        });
-        out
     }
 }

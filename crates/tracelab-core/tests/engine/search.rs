@@ -175,3 +175,47 @@ fn a_stale_or_missing_index_is_brought_up_to_date() {
     let (_, added) = search::update(&archive, true, &Silent, &CancelToken::new()).unwrap();
     assert_eq!(added, archive.manifest().counts.events);
 }
+
+#[test]
+fn hits_per_session_add_up_across_segments_most_first_then_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = sample(dir.path(), 60, 15);
+    let extra = sample(dir.path(), 40, 16);
+    let jsonl = dir.path().join("extra.jsonl");
+    export_to(&extra, &jsonl);
+    let mut archive = Archive::open(first.root()).unwrap();
+    // The first import's index, then the second import's steps added to it: two segments.
+    Searcher::open(&archive).unwrap();
+    import_into(&mut archive, &[jsonl]);
+    let searcher = Searcher::open(&archive).unwrap();
+
+    let needle = "running the tests";
+    let mut want = std::collections::BTreeMap::new();
+    for t in trajectories(&archive) {
+        let n = t
+            .events
+            .iter()
+            .filter(|e| {
+                e.content
+                    .as_deref()
+                    .is_some_and(|c| c.to_lowercase().contains(needle))
+            })
+            .count() as u64;
+        if n > 0 {
+            want.insert(t.session.session_id.clone(), n);
+        }
+    }
+    let r = searcher.search(&format!("\"{needle}\""), None, 1).unwrap();
+    let got: std::collections::BTreeMap<String, u64> = r
+        .sessions
+        .iter()
+        .map(|s| (s.session_id.clone(), s.hits))
+        .collect();
+    assert_eq!(got, want);
+    assert!(want.len() > 60, "both imports have hits");
+    assert!(r
+        .sessions
+        .windows(2)
+        .all(|w| w[0].hits > w[1].hits
+            || (w[0].hits == w[1].hits && w[0].session_id < w[1].session_id)));
+}
