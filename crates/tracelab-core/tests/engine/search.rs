@@ -145,14 +145,19 @@ fn search_combines_with_a_filter() {
     );
 }
 
+/// A 60-session archive, and 40 more sessions exported as canonical JSONL to import into it.
+fn archive_and_more(dir: &std::path::Path) -> (Archive, std::path::PathBuf) {
+    let first = sample(dir, 60, 15);
+    let extra = sample(dir, 40, 16);
+    let jsonl = dir.join("extra.jsonl");
+    export_to(&extra, &jsonl);
+    (Archive::open(first.root()).unwrap(), jsonl)
+}
+
 #[test]
 fn a_stale_or_missing_index_is_brought_up_to_date() {
     let dir = tempfile::tempdir().unwrap();
-    let first = sample(dir.path(), 60, 15);
-    let extra = sample(dir.path(), 40, 16);
-    let jsonl = dir.path().join("extra.jsonl");
-    export_to(&extra, &jsonl);
-    let mut archive = Archive::open(first.root()).unwrap();
+    let (mut archive, jsonl) = archive_and_more(dir.path());
     let before = Searcher::open(&archive)
         .unwrap()
         .search("\"Running the tests\"", None, 1)
@@ -179,11 +184,7 @@ fn a_stale_or_missing_index_is_brought_up_to_date() {
 #[test]
 fn hits_per_session_add_up_across_segments_most_first_then_by_id() {
     let dir = tempfile::tempdir().unwrap();
-    let first = sample(dir.path(), 60, 15);
-    let extra = sample(dir.path(), 40, 16);
-    let jsonl = dir.path().join("extra.jsonl");
-    export_to(&extra, &jsonl);
-    let mut archive = Archive::open(first.root()).unwrap();
+    let (mut archive, jsonl) = archive_and_more(dir.path());
     // The first import's index, then the second import's steps added to it: two segments.
     Searcher::open(&archive).unwrap();
     import_into(&mut archive, &[jsonl]);
