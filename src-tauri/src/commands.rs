@@ -9,7 +9,7 @@ use crate::error::AppResult;
 use crate::state::AppState;
 
 // Opening an archive answers with its manifest's counts at once, so the sessions view can
-// start; the top bar's breakdowns (a scan of four columns) come from `archive_breakdown`.
+// start; the summary strip's breakdowns come from `archive_breakdown`.
 
 /// The archive opened at start-up or last opened, or `null` when none is open.
 #[tauri::command]

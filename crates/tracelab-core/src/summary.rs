@@ -45,27 +45,38 @@ pub fn overview(archive: &Archive) -> ArchiveSummary {
     }
 }
 
+/// The columns the summary counts sessions by, in the order of [`ArchiveSummary::tally`].
+const BREAKDOWN_COLUMNS: [&str; 4] = ["outcome", "source_format", "harness_version", "model"];
+
+impl ArchiveSummary {
+    /// Adds `n` sessions with `value` (none: `None`) in `column`, one of [`BREAKDOWN_COLUMNS`];
+    /// other columns are ignored.
+    fn tally(&mut self, column: &str, value: Option<&str>, n: u64) {
+        let (map, missing) = match column {
+            "outcome" => (&mut self.by_outcome, "unknown"),
+            "source_format" => (&mut self.by_source_format, NONE),
+            "harness_version" => (&mut self.by_harness_version, NONE),
+            "model" => (&mut self.by_model, NONE),
+            _ => return,
+        };
+        *map.entry(value.unwrap_or(missing).to_string()).or_default() += n;
+    }
+}
+
 /// Summarises an archive: its counts, and the breakdowns from a scan of the four columns
 /// they count by.
 pub fn summarize(archive: &Archive) -> Result<ArchiveSummary> {
     let mut summary = overview(archive);
-    let columns = ["outcome", "source_format", "harness_version", "model"];
-    for batch in archive.scan(Table::Sessions, Some(&columns))? {
+    for batch in archive.scan(Table::Sessions, Some(&BREAKDOWN_COLUMNS))? {
         let batch = batch?;
-        let maps = [
-            (&mut summary.by_outcome, "unknown"),
-            (&mut summary.by_source_format, NONE),
-            (&mut summary.by_harness_version, NONE),
-            (&mut summary.by_model, NONE),
-        ];
-        for (i, (map, missing)) in maps.into_iter().enumerate() {
-            let col = batch
+        for (i, column) in BREAKDOWN_COLUMNS.iter().enumerate() {
+            let values = batch
                 .column(i)
                 .as_any()
                 .downcast_ref::<StringArray>()
                 .expect("summary columns are utf8");
-            for value in col.iter() {
-                *map.entry(value.unwrap_or(missing).to_string()).or_default() += 1;
+            for value in values.iter() {
+                summary.tally(column, value, 1);
             }
         }
     }
@@ -78,20 +89,9 @@ pub async fn summarize_from(engine: &QueryEngine, archive: &Archive) -> Result<A
     let mut summary = overview(archive);
     let facets = engine.facets(&Filter::default(), usize::MAX).await?;
     for facet in facets.facets {
-        let (map, missing) = match facet.dimension.as_str() {
-            "outcome" => (&mut summary.by_outcome, "unknown"),
-            "source_format" => (&mut summary.by_source_format, NONE),
-            "harness_version" => (&mut summary.by_harness_version, NONE),
-            "model" => (&mut summary.by_model, NONE),
-            _ => continue,
-        };
         for value in facet.values {
-            let name = if value.value == crate::query::NONE {
-                missing.to_string()
-            } else {
-                value.value
-            };
-            *map.entry(name).or_default() += value.count;
+            let named = Some(value.value.as_str()).filter(|v| *v != crate::query::NONE);
+            summary.tally(&facet.dimension, named, value.count);
         }
     }
     Ok(summary)
