@@ -13,6 +13,7 @@ use tracelab_core::record::Trajectory;
 use tracelab_core::search::{SearchResult, Searcher};
 
 use crate::error::{AppError, AppResult};
+use crate::launch_page;
 use crate::state::AppState;
 
 /// What the sessions view shows: the facet filter and the search box.
@@ -138,6 +139,12 @@ pub async fn sessions_page(
     limit: usize,
     state: State<'_, AppState>,
 ) -> AppResult<Response> {
+    let everything = view.filter == Filter::default() && view.query().is_none();
+    if launch_page::is_launch_page(everything, &sort, offset, limit) {
+        if let Some(page) = launch_page::take(&state).await {
+            return Ok(Response::new(page?));
+        }
+    }
     let ids = view.session_ids(&state).await?;
     let engine = engine(&state).await?;
     let batch = engine

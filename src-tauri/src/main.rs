@@ -11,6 +11,7 @@ mod error;
 mod explore;
 mod import;
 mod labels;
+mod launch_page;
 mod progress;
 mod regressions;
 mod sql;
@@ -62,11 +63,10 @@ fn main() {
                 window_size::remember(&window);
             }
             open_startup_archive(app);
-            // The engine opens while the window and its page load: the first rows need it.
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                let _ = explore::engine(&handle.state::<AppState>()).await;
-            });
+            // The engine opens, and the first rows are made, while the window and its page load.
+            if app.state::<AppState>().has_archive() {
+                launch_page::start(app.handle());
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

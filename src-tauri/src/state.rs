@@ -27,6 +27,8 @@ pub struct AppState {
     search_hits: Mutex<Option<(String, Arc<Vec<String>>)>>,
     /// The last curation previewed, with its config.
     curation: Mutex<Option<(Config, Curation)>>,
+    /// The sessions view's first page, started at launch and not yet asked for.
+    launch_page: Mutex<Option<crate::launch_page::Pending>>,
 }
 
 impl AppState {
@@ -59,7 +61,16 @@ impl AppState {
         *self.searcher.lock().expect("state lock") = None;
         *self.curation.lock().expect("state lock") = None;
         *self.search_hits.lock().expect("state lock") = None;
+        *self.launch_page.lock().expect("state lock") = None;
         result
+    }
+
+    pub fn set_launch_page(&self, page: crate::launch_page::Pending) {
+        *self.launch_page.lock().expect("state lock") = Some(page);
+    }
+
+    pub fn take_launch_page(&self) -> Option<crate::launch_page::Pending> {
+        self.launch_page.lock().expect("state lock").take()
     }
 
     pub fn search_hits(&self, key: &str) -> Option<Arc<Vec<String>>> {

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import type { ApiError } from '../api/types';
-import { SessionPages } from './sessionPages';
+import { PAGE_SIZE, SessionPages } from './sessionPages';
 import type { SessionRow } from './types';
 
 function row(index: number): SessionRow {
@@ -167,5 +168,13 @@ describe('SessionPages', () => {
     const { pages, backend } = setup(0);
     pages.request(0, 30);
     expect(backend.fetchPage).not.toHaveBeenCalled();
+  });
+});
+
+describe('the first page the app computes at launch', () => {
+  it('is the size the table asks for', () => {
+    const source = readFileSync(new URL('../../../../src-tauri/src/launch_page.rs', import.meta.url), 'utf8');
+    const rows = source.match(/pub const ROWS: usize = (\d+);/);
+    expect(rows?.[1]).toBe(String(PAGE_SIZE));
   });
 });

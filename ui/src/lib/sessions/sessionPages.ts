@@ -3,7 +3,10 @@ import type { ApiError } from '../api/types';
 import { LruCache, pagesForRange, pageWindow } from './pages';
 import type { SessionRow } from './types';
 
-/** Rows per request to the engine. */
+/**
+ * Rows per request to the engine. The app computes the first such page at launch, while the
+ * window loads (`ROWS` in `src-tauri/src/launch_page.rs`: keep the two equal).
+ */
 export const PAGE_SIZE = 200;
 
 export type RowSlot =
