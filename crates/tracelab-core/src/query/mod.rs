@@ -21,6 +21,7 @@ mod session_index;
 mod sql;
 mod sql_output;
 mod trajectory;
+mod utc_date_trunc;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -266,6 +267,7 @@ impl QueryEngine {
                 state = state.upgrade_for_ballista(scheduler).map_err(query_error)?;
             }
             let ctx = SessionContext::new_with_state(state);
+            ctx.register_udf(utc_date_trunc::udf());
             register_tables(&ctx, location, manifest)?;
             Ok(ctx)
         };
