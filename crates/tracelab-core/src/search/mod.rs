@@ -12,6 +12,7 @@
 
 mod index;
 mod session_counter;
+mod session_ids;
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
@@ -73,6 +74,8 @@ pub struct Searcher {
     reader: tantivy::IndexReader,
     fields: index::Fields,
     dir: std::path::PathBuf,
+    /// Each segment's session ids, read on first use.
+    session_ids: session_ids::SessionIds,
 }
 
 impl Searcher {
@@ -91,6 +94,7 @@ impl Searcher {
             reader,
             fields: index::schema().1,
             dir,
+            session_ids: session_ids::SessionIds::default(),
         })
     }
 
@@ -216,7 +220,9 @@ impl Searcher {
                 &query,
                 &(
                     TopDocs::with_limit(limit.max(1)).order_by_score(),
-                    session_counter::SessionCounter,
+                    session_counter::SessionCounter {
+                        ids: &self.session_ids,
+                    },
                 ),
             )
             .map_err(&err)?;

@@ -3,24 +3,30 @@
 //!
 //! A broad term matches steps of nearly every session (millions of steps in a million
 //! sessions), so the counting is laid out for that case: a dense counter per ordinal while
-//! collecting, each segment's sessions resolved in one walk over its (sorted) dictionary, and
-//! the segments' lists, each sorted by session id, merged rather than hashed.
+//! collecting, each segment's sessions named from its ids held in memory (in ordinal, so id,
+//! order), and the segments' lists, each sorted by session id, merged rather than hashed.
+
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentReader};
 
+use super::session_ids::{SegmentSessionIds, SessionIds};
 use super::SessionHits;
 
 /// Counts matching steps per session; the fruit is sorted by session id.
-pub(crate) struct SessionCounter;
+pub(crate) struct SessionCounter<'a> {
+    pub(crate) ids: &'a SessionIds,
+}
 
 pub(crate) struct SegmentSessionCounter {
     column: Option<tantivy::columnar::StrColumn>,
+    ids: Arc<SegmentSessionIds>,
     /// Hits per session term ordinal.
     counts: Vec<u32>,
 }
 
-impl Collector for SessionCounter {
+impl Collector for SessionCounter<'_> {
     type Fruit = Vec<SessionHits>;
     type Child = SegmentSessionCounter;
 
@@ -29,6 +35,7 @@ impl Collector for SessionCounter {
         let terms = column.as_ref().map_or(0, |c| c.dictionary().num_terms());
         Ok(SegmentSessionCounter {
             column,
+            ids: self.ids.of(reader)?,
             counts: vec![0; terms],
         })
     }
@@ -54,29 +61,16 @@ impl SegmentCollector for SegmentSessionCounter {
     }
 
     fn harvest(self) -> Self::Fruit {
-        let Some(column) = self.column else {
-            return Vec::new();
-        };
-        // Ordinals in order, resolved in one walk over the dictionary: a lookup per ordinal
-        // would decompress a dictionary block per session. Dictionary order is id order.
-        let (ords, hits): (Vec<u64>, Vec<u32>) = self
-            .counts
+        // Ordinals in order: dictionary order is id order.
+        self.counts
             .iter()
             .enumerate()
             .filter(|(_, n)| **n > 0)
-            .map(|(ord, n)| (ord as u64, *n))
-            .unzip();
-        let mut out = Vec::with_capacity(ords.len());
-        let mut hits = hits.into_iter();
-        let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |term| {
-            if let (Ok(id), Some(n)) = (std::str::from_utf8(term), hits.next()) {
-                out.push(SessionHits {
-                    session_id: id.to_string(),
-                    hits: u64::from(n),
-                });
-            }
-        });
-        out
+            .map(|(ord, n)| SessionHits {
+                session_id: self.ids.get(ord).to_string(),
+                hits: u64::from(*n),
+            })
+            .collect()
     }
 }
 

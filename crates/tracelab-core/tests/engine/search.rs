@@ -219,4 +219,14 @@ fn hits_per_session_add_up_across_segments_most_first_then_by_id() {
         .windows(2)
         .all(|w| w[0].hits > w[1].hits
             || (w[0].hits == w[1].hits && w[0].session_id < w[1].session_id)));
+    // The second search names sessions from the ids the first one read into memory.
+    let again = searcher.search(&format!("\"{needle}\""), None, 1).unwrap();
+    assert_eq!(again.sessions, r.sessions);
+    let all: std::collections::BTreeSet<String> = trajectories(&archive)
+        .into_iter()
+        .map(|t| t.session.session_id)
+        .collect();
+    let other = searcher.search("pytest", None, 1).unwrap();
+    assert!(!other.sessions.is_empty());
+    assert!(other.sessions.iter().all(|s| all.contains(&s.session_id)));
 }
