@@ -215,7 +215,7 @@ impl Searcher {
             ]));
         }
         let searcher = self.reader.searcher();
-        let (top, per_session) = searcher
+        let (top, sessions) = searcher
             .search(
                 &query,
                 &(
@@ -226,9 +226,6 @@ impl Searcher {
                 ),
             )
             .map_err(&err)?;
-        // By id from the counter; a stable sort by hits keeps ids in order among equals.
-        let mut sessions = per_session;
-        sessions.sort_by_key(|s| std::cmp::Reverse(s.hits));
         let content = SnippetGenerator::create(&searcher, &*snippet_query, self.fields.content);
         let tool_input =
             SnippetGenerator::create(&searcher, &*snippet_query, self.fields.tool_input);
