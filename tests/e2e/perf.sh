@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
 archive=$(realpath "${1:?usage: perf.sh ARCHIVE}")
 export TRACELAB_ARCHIVE="$archive"
-export TRACELAB_APP="${TRACELAB_APP:-$PWD/target/debug/tracelab-app}"
+export TRACELAB_APP="$(realpath "${TRACELAB_APP:-target/debug/tracelab-app}")"
 XDG_CONFIG_HOME=$(mktemp -d)
 export XDG_CONFIG_HOME
 export WEBKIT_DISABLE_DMABUF_RENDERER=1
