@@ -30,8 +30,9 @@ target/debug/tracelab curate sample-data/archive --config sample-data/curate.tom
 TRANSFORMERS_VERBOSITY=error HF_DATASETS_DISABLE_PROGRESS_BARS=1 HF_HUB_OFFLINE=1 \
   .venv/bin/python tests/interop/curated_export.py target/tmp/curated
 
-step "svelte-check and Vitest"
+step "svelte-check and Vitest; tsc on the end-to-end specs"
 (cd ui && npm run --silent check && npm test --silent)
+(cd tests/e2e && npm run --silent check)
 
 step "DuckDB reads the sample archive"
 .venv/bin/python tests/interop/duckdb_counts.py target/debug/tracelab sample-data/archive

@@ -15,7 +15,7 @@ describe('Labels', () => {
   it('labels a session from its trajectory and filters by the label', async () => {
     const first = await $(ROW);
     await first.waitForExist({ timeout: 60_000 });
-    const id = (await first.$('[data-testid="session-id"]').getAttribute('title')).trim();
+    const id = ((await first.$('[data-testid="session-id"]').getAttribute('title')) ?? '').trim();
     await first.click();
     await $('[data-testid="labels"]').waitForExist({ timeout: 30_000 });
     await $('[data-testid="label-name"]').setValue(NAME);
@@ -30,7 +30,7 @@ describe('Labels', () => {
     await browser.keys('Escape');
     await facet.click();
     await browser.waitUntil(async () => (await $('[data-testid="view-count"]').getText()).trim() === '1', { timeout: 30_000 });
-    assert.equal((await $(`${ROW} [data-testid="session-id"]`).getAttribute('title')).trim(), id);
+    assert.equal(((await $(`${ROW} [data-testid="session-id"]`).getAttribute('title')) ?? '').trim(), id);
   });
 
   it('finds the label after a restart', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +7,8 @@ import { $, $$, browser } from '@wdio/globals';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const screenshotDir = path.join(repoRoot, 'target', 'e2e-screenshots');
+const tracelab = path.join(repoRoot, 'target', 'debug', 'tracelab');
+const archive = path.join(repoRoot, 'sample-data', 'archive');
 
 const COUNT = '[data-testid="session-count"]';
 const SESSION_CELL = '[data-testid="sessions-table"] [data-testid="session-row"] [data-testid="session-id"]';
@@ -55,6 +58,18 @@ describe('Tracelab window on the sample archive', () => {
     );
     const firstCell = await $(SESSION_CELL);
     assert.notEqual((await firstCell.getText()).trim(), '', 'the first session cell is empty');
+  });
+
+  it('shows the newest sessions first, as the CLI orders them', async () => {
+    // The app computes this first page while the window starts (src-tauri/src/launch_page.rs).
+    const newest = 'SELECT session_id FROM sessions ORDER BY started_at DESC, session_id LIMIT 3';
+    const want = (JSON.parse(execFileSync(tracelab, ['query', archive, newest, '--format', 'json'], { encoding: 'utf8' })) as { session_id: string }[]).map(
+      (r) => r.session_id,
+    );
+    const cells = await $$(SESSION_CELL);
+    const got: string[] = [];
+    for (let i = 0; i < want.length; i++) got.push((await cells[i].getAttribute('title')) ?? '');
+    assert.deepEqual(got, want);
   });
 
   it('saves a screenshot of the window', async () => {
