@@ -215,6 +215,7 @@ impl Searcher {
             ]));
         }
         let searcher = self.reader.searcher();
+        self.session_ids.keep_only(&searcher);
         let (top, sessions) = searcher
             .search(
                 &query,

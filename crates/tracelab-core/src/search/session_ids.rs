@@ -70,4 +70,17 @@ impl SessionIds {
             .insert(id, ids.clone());
         Ok(ids)
     }
+
+    /// Forgets the segments `searcher` no longer has (merged away, or replaced by a rebuild).
+    pub(crate) fn keep_only(&self, searcher: &tantivy::Searcher) {
+        let live: std::collections::HashSet<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::segment_id)
+            .collect();
+        self.segments
+            .lock()
+            .expect("ids lock")
+            .retain(|id, _| live.contains(id));
+    }
 }
