@@ -74,7 +74,7 @@ pub struct Searcher {
     reader: tantivy::IndexReader,
     fields: index::Fields,
     dir: std::path::PathBuf,
-    /// Each segment's session ids, read on first use.
+    /// The session ids of the segments last searched, read on first use.
     session_ids: session_ids::SessionIds,
 }
 
@@ -215,15 +215,13 @@ impl Searcher {
             ]));
         }
         let searcher = self.reader.searcher();
-        self.session_ids.keep_only(&searcher);
+        let ids = self.session_ids.of(&searcher).map_err(&err)?;
         let (top, sessions) = searcher
             .search(
                 &query,
                 &(
                     TopDocs::with_limit(limit.max(1)).order_by_score(),
-                    session_counter::SessionCounter {
-                        ids: &self.session_ids,
-                    },
+                    session_counter::SessionCounter { ids },
                 ),
             )
             .map_err(&err)?;

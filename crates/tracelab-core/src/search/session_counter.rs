@@ -3,47 +3,49 @@
 //!
 //! A broad term matches steps of nearly every session (millions of steps in a million
 //! sessions), so the counting is laid out for that case: a dense counter per ordinal while
-//! collecting, each segment's sessions named from its ids held in memory (in ordinal, so id,
-//! order), the segments' lists, each sorted by session id, merged rather than hashed (ids
-//! borrowed from those tables, not copied, until the final list), and a counting sort by hits.
+//! collecting each segment; the segments' counts added up in one array by the sessions' ranks
+//! in the index-wide id table (`session_ids`), which leaves them in id order; a counting sort
+//! by hits; and one `String` per session, made at the end.
 
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentReader};
 
-use super::session_ids::{SegmentSessionIds, SessionIds};
+use super::session_ids::IdTable;
 use super::SessionHits;
 
 /// Counts matching steps per session; the fruit is every session with hits, most hits first
 /// and then by id.
-pub(crate) struct SessionCounter<'a> {
-    pub(crate) ids: &'a SessionIds,
+pub(crate) struct SessionCounter {
+    /// The ids of the segments searched.
+    pub(crate) ids: Arc<IdTable>,
 }
 
 pub(crate) struct SegmentSessionCounter {
     column: Option<tantivy::columnar::StrColumn>,
-    ids: Arc<SegmentSessionIds>,
+    /// The rank of each term ordinal in the id table.
+    ranks: Arc<Vec<u32>>,
     /// Hits per session term ordinal.
     counts: Vec<u32>,
 }
 
-/// One segment's sessions with hits, by term ordinal (so by id), named by its ids.
-pub(crate) struct SegmentHits {
-    ids: Arc<SegmentSessionIds>,
-    hits: Vec<(u32, u32)>,
-}
-
-impl Collector for SessionCounter<'_> {
+impl Collector for SessionCounter {
     type Fruit = Vec<SessionHits>;
     type Child = SegmentSessionCounter;
 
     fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
         let column = reader.fast_fields().str("session_id")?;
         let terms = column.as_ref().map_or(0, |c| c.dictionary().num_terms());
+        let ranks = self.ids.ranks(reader.segment_id());
+        if ranks.len() != terms {
+            return Err(tantivy::TantivyError::InternalError(
+                "the session id table does not match the segment searched".into(),
+            ));
+        }
         Ok(SegmentSessionCounter {
             column,
-            ids: self.ids.of(reader)?,
+            ranks,
             counts: vec![0; terms],
         })
     }
@@ -52,22 +54,23 @@ impl Collector for SessionCounter<'_> {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<SegmentHits>) -> tantivy::Result<Self::Fruit> {
-        // Ids are borrowed from the segments' tables until the final list is made.
-        let lists = segments
-            .iter()
-            .map(|segment| {
-                segment
-                    .hits
-                    .iter()
-                    .map(|&(ord, n)| (segment.ids.get(ord as usize), u64::from(n)))
-                    .collect()
-            })
-            .collect();
-        Ok(most_hits_first(merge_sorted(lists))
+    fn merge_fruits(&self, segments: Vec<Vec<(u32, u32)>>) -> tantivy::Result<Self::Fruit> {
+        let mut hits = vec![0u64; self.ids.len()];
+        for segment in segments {
+            for (rank, n) in segment {
+                hits[rank as usize] += u64::from(n);
+            }
+        }
+        let by_id = hits
             .into_iter()
-            .map(|(id, hits)| SessionHits {
-                session_id: id.to_string(),
+            .enumerate()
+            .filter(|(_, n)| *n > 0)
+            .map(|(rank, n)| (rank as u32, n))
+            .collect();
+        Ok(most_hits_first(by_id)
+            .into_iter()
+            .map(|(rank, hits)| SessionHits {
+                session_id: self.ids.get(rank).to_string(),
                 hits,
             })
             .collect())
@@ -75,7 +78,8 @@ impl Collector for SessionCounter<'_> {
 }
 
 impl SegmentCollector for SegmentSessionCounter {
-    type Fruit = SegmentHits;
+    /// (rank, hits) of the segment's sessions with hits, by rank.
+    type Fruit = Vec<(u32, u32)>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(column) = &self.column {
@@ -86,63 +90,19 @@ impl SegmentCollector for SegmentSessionCounter {
     }
 
     fn harvest(self) -> Self::Fruit {
-        let hits = self
-            .counts
+        // Ordinals in order are ranks in order.
+        self.counts
             .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(ord, n)| (ord as u32, *n))
-            .collect();
-        SegmentHits {
-            ids: self.ids,
-            hits,
-        }
+            .zip(self.ranks.iter())
+            .filter(|(n, _)| **n > 0)
+            .map(|(n, rank)| (*rank, *n))
+            .collect()
     }
 }
 
-/// A session id with its hits.
-type Counted<'a> = (&'a str, u64);
-
-/// Merges lists sorted by session id into one, adding the hits of a session found in several
-/// (a session's steps usually sit in one segment, but nothing guarantees it).
-fn merge_sorted(mut lists: Vec<Vec<Counted<'_>>>) -> Vec<Counted<'_>> {
-    // Pairwise, smallest first: n·log(k) comparisons for k lists.
-    lists.sort_by_key(Vec::len);
-    while lists.len() > 1 {
-        let a = lists.remove(0);
-        let b = lists.remove(0);
-        let merged = merge_two(a, b);
-        let at = lists.partition_point(|l| l.len() < merged.len());
-        lists.insert(at, merged);
-    }
-    lists.pop().unwrap_or_default()
-}
-
-fn merge_two<'a>(a: Vec<Counted<'a>>, b: Vec<Counted<'a>>) -> Vec<Counted<'a>> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => match x.0.cmp(y.0) {
-                std::cmp::Ordering::Less => a.next(),
-                std::cmp::Ordering::Greater => b.next(),
-                std::cmp::Ordering::Equal => {
-                    let (id, n) = a.next().expect("peeked");
-                    Some((id, n + b.next().expect("peeked").1))
-                }
-            },
-            (Some(_), None) => a.next(),
-            (None, Some(_)) => b.next(),
-            (None, None) => break,
-        };
-        out.extend(next);
-    }
-    out
-}
-
-/// A list sorted by id reordered by hits, most first, ids in order among equals: a counting
+/// A list in id order reordered by hits, most first, ids in order among equals: a counting
 /// sort (hits per session are small numbers), stable and linear.
-fn most_hits_first(by_id: Vec<Counted<'_>>) -> Vec<Counted<'_>> {
+fn most_hits_first<K: Copy + Default>(by_id: Vec<(K, u64)>) -> Vec<(K, u64)> {
     let Some(most) = by_id.iter().map(|&(_, n)| n).max() else {
         return by_id;
     };
@@ -160,7 +120,7 @@ fn most_hits_first(by_id: Vec<Counted<'_>>) -> Vec<Counted<'_>> {
     for k in 1..starts.len() {
         starts[k] += starts[k - 1];
     }
-    let mut sorted = vec![("", 0); by_id.len()];
+    let mut sorted = vec![(K::default(), 0); by_id.len()];
     for entry in by_id {
         let slot = &mut starts[(most - entry.1) as usize];
         sorted[*slot] = entry;
@@ -173,36 +133,14 @@ fn most_hits_first(by_id: Vec<Counted<'_>>) -> Vec<Counted<'_>> {
 mod tests {
     use super::*;
 
-    fn hits<'a>(list: &[(&'a str, u64)]) -> Vec<Counted<'a>> {
-        list.to_vec()
-    }
-
-    #[test]
-    fn sorted_lists_merge_into_one_with_shared_sessions_added() {
-        let merged = merge_sorted(vec![
-            hits(&[("b", 1), ("d", 2), ("f", 1)]),
-            hits(&[("a", 3)]),
-            hits(&[("c", 1), ("d", 5), ("g", 2)]),
-            hits(&[]),
-        ]);
-        assert_eq!(
-            merged,
-            hits(&[("a", 3), ("b", 1), ("c", 1), ("d", 7), ("f", 1), ("g", 2)])
-        );
-        assert!(merge_sorted(Vec::new()).is_empty());
-    }
-
     #[test]
     fn most_hits_first_keeps_ids_in_order_among_equals() {
-        let by_id = hits(&[("a", 1), ("b", 3), ("c", 1), ("d", 2), ("e", 3), ("f", 1)]);
-        let want = hits(&[("b", 3), ("e", 3), ("d", 2), ("a", 1), ("c", 1), ("f", 1)]);
+        let by_id = vec![("a", 1), ("b", 3), ("c", 1), ("d", 2), ("e", 3), ("f", 1)];
+        let want = vec![("b", 3), ("e", 3), ("d", 2), ("a", 1), ("c", 1), ("f", 1)];
         assert_eq!(most_hits_first(by_id), want);
         // Hits far above the number of sessions take the comparison sort, to the same order.
-        let few = hits(&[("a", 7), ("b", 900), ("c", 7)]);
-        assert_eq!(
-            most_hits_first(few),
-            hits(&[("b", 900), ("a", 7), ("c", 7)])
-        );
-        assert!(most_hits_first(Vec::new()).is_empty());
+        let few = vec![("a", 7), ("b", 900), ("c", 7)];
+        assert_eq!(most_hits_first(few), vec![("b", 900), ("a", 7), ("c", 7)]);
+        assert!(most_hits_first(Vec::<(&str, u64)>::new()).is_empty());
     }
 }

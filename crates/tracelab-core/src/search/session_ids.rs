@@ -1,86 +1,171 @@
-//! The session ids of each index segment, by `session_id` term ordinal, held in memory.
+//! The session ids of the index, held in memory: every segment's ids merged into one sorted
+//! list, and each segment's `session_id` term ordinals mapped to their place (rank) in it.
 //!
 //! A segment's `session_id` fast field keeps its ids in a dictionary of zstd-compressed blocks,
-//! and Tantivy decompresses a block (with a new zstd context) every time one is read. Resolving
+//! and Tantivy decompresses a block (with a new zstd context) every time one is read. Naming
 //! the sessions of a search read most blocks of every segment on each search: a third of a
-//! search's time. Each segment's ids are decompressed once, on the first search that needs
-//! them, and kept for the searcher's life (about 40 bytes per session).
+//! search's time. And with ranks shared across segments, a search adds up its segments' hits
+//! in one array indexed by rank, already in id order, where it merged lists of strings before.
+//! The table is built on the first search over a set of segments and kept while the set stays
+//! (about 45 bytes per session).
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use tantivy::index::SegmentId;
 use tantivy::SegmentReader;
 
-/// The ids of one segment, in ordinal (and so id) order.
+/// Every session id of a searcher's segments, in order, with each segment's ordinals ranked.
 #[derive(Debug, Default)]
-pub(crate) struct SegmentSessionIds {
+pub(crate) struct IdTable {
     text: String,
     /// Where each id ends in `text`.
     ends: Vec<u32>,
+    /// Per segment: the rank of each of its term ordinals.
+    ranks: HashMap<SegmentId, Arc<Vec<u32>>>,
 }
 
-impl SegmentSessionIds {
-    fn read(reader: &SegmentReader) -> tantivy::Result<Self> {
-        let mut ids = SegmentSessionIds::default();
-        let Some(column) = reader.fast_fields().str("session_id")? else {
-            return Ok(ids);
+impl IdTable {
+    fn read(searcher: &tantivy::Searcher) -> tantivy::Result<IdTable> {
+        let segments = searcher
+            .segment_readers()
+            .iter()
+            .map(|reader| Ok((reader.segment_id(), segment_ids(reader)?)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let lists: Vec<Vec<&str>> = segments
+            .iter()
+            .map(|(_, (text, ends))| split(text, ends).collect())
+            .collect();
+        let (unique, ranks) = union(&lists);
+        let mut table = IdTable {
+            text: String::with_capacity(unique.iter().map(|id| id.len()).sum()),
+            ends: Vec::with_capacity(unique.len()),
+            ranks: HashMap::new(),
         };
-        let dictionary = column.dictionary();
-        ids.ends.reserve(dictionary.num_terms());
-        let mut stream = dictionary.stream()?;
-        while stream.advance() {
-            // Ids are written from Rust strings; anything else would not be an id.
-            ids.text
-                .push_str(std::str::from_utf8(stream.key()).unwrap_or_default());
-            ids.ends.push(ids.text.len() as u32);
+        for id in unique {
+            table.text.push_str(id);
+            table.ends.push(table.text.len() as u32);
         }
-        Ok(ids)
+        for ((segment, _), ranks) in segments.iter().zip(ranks) {
+            table.ranks.insert(*segment, Arc::new(ranks));
+        }
+        Ok(table)
     }
 
-    /// The id of term ordinal `ord`.
-    pub(crate) fn get(&self, ord: usize) -> &str {
-        let start = if ord == 0 {
+    /// How many distinct sessions the segments hold.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The id of rank `rank`.
+    pub(crate) fn get(&self, rank: u32) -> &str {
+        let rank = rank as usize;
+        let start = if rank == 0 {
             0
         } else {
-            self.ends[ord - 1] as usize
+            self.ends[rank - 1] as usize
         };
-        &self.text[start..self.ends[ord] as usize]
+        &self.text[start..self.ends[rank] as usize]
+    }
+
+    /// The ranks of `segment`'s ordinals (empty for a segment the table was not built with).
+    pub(crate) fn ranks(&self, segment: SegmentId) -> Arc<Vec<u32>> {
+        self.ranks.get(&segment).cloned().unwrap_or_default()
     }
 }
 
-/// Every segment's ids read so far.
+/// A segment's ids in ordinal order, as one string and the end of each id in it.
+fn segment_ids(reader: &SegmentReader) -> tantivy::Result<(String, Vec<usize>)> {
+    let (mut text, mut ends) = (String::new(), Vec::new());
+    let Some(column) = reader.fast_fields().str("session_id")? else {
+        return Ok((text, ends));
+    };
+    let dictionary = column.dictionary();
+    ends.reserve(dictionary.num_terms());
+    let mut stream = dictionary.stream()?;
+    while stream.advance() {
+        // Ids are written from Rust strings; anything else would not be an id.
+        text.push_str(std::str::from_utf8(stream.key()).unwrap_or_default());
+        ends.push(text.len());
+    }
+    Ok((text, ends))
+}
+
+fn split<'a>(text: &'a str, ends: &'a [usize]) -> impl Iterator<Item = &'a str> + 'a {
+    let starts = std::iter::once(0).chain(ends.iter().copied());
+    starts.zip(ends.iter().copied()).map(|(a, b)| &text[a..b])
+}
+
+/// The sorted union of lists each sorted without repeats, and each list's entries' places
+/// in it (an id in several lists has one place).
+fn union<'a>(lists: &[Vec<&'a str>]) -> (Vec<&'a str>, Vec<Vec<u32>>) {
+    let mut unique: Vec<&str> = Vec::with_capacity(lists.iter().map(Vec::len).max().unwrap_or(0));
+    let mut ranks: Vec<Vec<u32>> = lists.iter().map(|l| Vec::with_capacity(l.len())).collect();
+    // A k-way merge: the smallest next id of every list on a heap.
+    let mut heads: BinaryHeap<Reverse<(&str, usize)>> = lists
+        .iter()
+        .enumerate()
+        .filter_map(|(i, list)| list.first().map(|id| Reverse((*id, i))))
+        .collect();
+    while let Some(Reverse((id, list))) = heads.pop() {
+        if unique.last() != Some(&id) {
+            unique.push(id);
+        }
+        ranks[list].push(unique.len() as u32 - 1);
+        if let Some(next) = lists[list].get(ranks[list].len()) {
+            heads.push(Reverse((next, list)));
+        }
+    }
+    (unique, ranks)
+}
+
+/// The table of the segments last searched.
 #[derive(Debug, Default)]
 pub(crate) struct SessionIds {
-    segments: Mutex<HashMap<SegmentId, Arc<SegmentSessionIds>>>,
+    built: Mutex<Option<(Vec<SegmentId>, Arc<IdTable>)>>,
 }
 
 impl SessionIds {
-    /// The ids of `reader`'s segment, read now if this is the first time.
-    pub(crate) fn of(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentSessionIds>> {
-        let id = reader.segment_id();
-        if let Some(ids) = self.segments.lock().expect("ids lock").get(&id) {
-            return Ok(ids.clone());
-        }
-        // Read outside the lock: the other segments are being searched at the same time.
-        let ids = Arc::new(SegmentSessionIds::read(reader)?);
-        self.segments
-            .lock()
-            .expect("ids lock")
-            .insert(id, ids.clone());
-        Ok(ids)
-    }
-
-    /// Forgets the segments `searcher` no longer has (merged away, or replaced by a rebuild).
-    pub(crate) fn keep_only(&self, searcher: &tantivy::Searcher) {
-        let live: std::collections::HashSet<SegmentId> = searcher
+    /// The table for `searcher`'s segments, built now if they changed since the last search.
+    pub(crate) fn of(&self, searcher: &tantivy::Searcher) -> tantivy::Result<Arc<IdTable>> {
+        let segments: Vec<SegmentId> = searcher
             .segment_readers()
             .iter()
             .map(SegmentReader::segment_id)
             .collect();
-        self.segments
-            .lock()
-            .expect("ids lock")
-            .retain(|id, _| live.contains(id));
+        let mut built = self.built.lock().expect("ids lock");
+        if let Some((for_segments, table)) = &*built {
+            if *for_segments == segments {
+                return Ok(table.clone());
+            }
+        }
+        let table = Arc::new(IdTable::read(searcher)?);
+        *built = Some((segments, table.clone()));
+        Ok(table)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_unite_in_order_with_one_place_per_id() {
+        let lists = vec![vec!["b", "d", "f"], vec!["a"], vec!["c", "d", "g"], vec![]];
+        let (unique, ranks) = union(&lists);
+        assert_eq!(unique, ["a", "b", "c", "d", "f", "g"]);
+        assert_eq!(ranks, vec![vec![1, 3, 4], vec![0], vec![2, 3, 5], vec![]]);
+        let (none, no_ranks) = union(&[]);
+        assert!(none.is_empty() && no_ranks.is_empty());
+    }
+
+    #[test]
+    fn ids_split_at_their_ends() {
+        let ends = [3, 3, 7];
+        assert_eq!(
+            split("abcdefg", &ends).collect::<Vec<_>>(),
+            ["abc", "", "defg"]
+        );
     }
 }
