@@ -9,8 +9,7 @@
 //! The table is built on the first search over a set of segments and kept while the set stays
 //! (about 45 bytes per session).
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tantivy::index::SegmentId;
@@ -28,11 +27,18 @@ pub(crate) struct IdTable {
 
 impl IdTable {
     fn read(searcher: &tantivy::Searcher) -> tantivy::Result<IdTable> {
-        let segments = searcher
-            .segment_readers()
-            .iter()
-            .map(|reader| Ok((reader.segment_id(), segment_ids(reader)?)))
-            .collect::<tantivy::Result<Vec<_>>>()?;
+        // Each segment's dictionary read on its own thread (they are zstd blocks to inflate).
+        let segments = std::thread::scope(|scope| {
+            let reads: Vec<_> = searcher
+                .segment_readers()
+                .iter()
+                .map(|reader| scope.spawn(move || Ok((reader.segment_id(), segment_ids(reader)?))))
+                .collect();
+            reads
+                .into_iter()
+                .map(|read| read.join().expect("reading session ids does not panic"))
+                .collect::<tantivy::Result<Vec<_>>>()
+        })?;
         let lists: Vec<Vec<&str>> = segments
             .iter()
             .map(|(_, (text, ends))| split(text, ends).collect())
@@ -100,24 +106,71 @@ fn split<'a>(text: &'a str, ends: &'a [usize]) -> impl Iterator<Item = &'a str> 
 /// The sorted union of lists each sorted without repeats, and each list's entries' places
 /// in it (an id in several lists has one place).
 fn union<'a>(lists: &[Vec<&'a str>]) -> (Vec<&'a str>, Vec<Vec<u32>>) {
-    let mut unique: Vec<&str> = Vec::with_capacity(lists.iter().map(Vec::len).max().unwrap_or(0));
-    let mut ranks: Vec<Vec<u32>> = lists.iter().map(|l| Vec::with_capacity(l.len())).collect();
-    // A k-way merge: the smallest next id of every list on a heap.
-    let mut heads: BinaryHeap<Reverse<(&str, usize)>> = lists
+    // Merged pairwise, smallest first (n·log k comparisons for k lists), each original list
+    // following its entries through the merges.
+    let mut ranks: Vec<Vec<u32>> = lists
+        .iter()
+        .map(|l| (0..l.len() as u32).collect())
+        .collect();
+    // The lists not merged yet: (ids, the original lists whose entries they hold).
+    let mut pending: Vec<(Vec<&str>, Vec<usize>)> = lists
         .iter()
         .enumerate()
-        .filter_map(|(i, list)| list.first().map(|id| Reverse((*id, i))))
+        .map(|(i, list)| (list.clone(), vec![i]))
         .collect();
-    while let Some(Reverse((id, list))) = heads.pop() {
-        if unique.last() != Some(&id) {
-            unique.push(id);
+    if pending.is_empty() {
+        return (Vec::new(), ranks);
+    }
+    while pending.len() > 1 {
+        pending.sort_by_key(|(ids, _)| std::cmp::Reverse(ids.len()));
+        let (b, from_b) = pending.pop().expect("two lists");
+        let (a, from_a) = pending.pop().expect("two lists");
+        let (merged, place_a, place_b) = merge_two(&a, &b);
+        for &i in &from_a {
+            ranks[i].iter_mut().for_each(|r| *r = place_a[*r as usize]);
         }
-        ranks[list].push(unique.len() as u32 - 1);
-        if let Some(next) = lists[list].get(ranks[list].len()) {
-            heads.push(Reverse((next, list)));
+        for &i in &from_b {
+            ranks[i].iter_mut().for_each(|r| *r = place_b[*r as usize]);
+        }
+        pending.push((merged, [from_a, from_b].concat()));
+    }
+    (pending.pop().expect("one list").0, ranks)
+}
+
+/// Two sorted lists merged without repeats, with each entry's place in the result.
+fn merge_two<'a>(a: &[&'a str], b: &[&'a str]) -> (Vec<&'a str>, Vec<u32>, Vec<u32>) {
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let (mut place_a, mut place_b) = (Vec::with_capacity(a.len()), Vec::with_capacity(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let at = merged.len() as u32;
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                merged.push(*x);
+                place_a.push(at);
+                place_b.push(at);
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => {
+                merged.push(*x);
+                place_a.push(at);
+                i += 1;
+            }
+            (Some(x), None) => {
+                merged.push(*x);
+                place_a.push(at);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                merged.push(*y);
+                place_b.push(at);
+                j += 1;
+            }
+            (None, None) => unreachable!("the loop ends first"),
         }
     }
-    (unique, ranks)
+    (merged, place_a, place_b)
 }
 
 /// The table of the segments last searched.
@@ -158,6 +211,28 @@ mod tests {
         assert_eq!(ranks, vec![vec![1, 3, 4], vec![0], vec![2, 3, 5], vec![]]);
         let (none, no_ranks) = union(&[]);
         assert!(none.is_empty() && no_ranks.is_empty());
+    }
+
+    #[test]
+    fn many_overlapping_lists_unite_as_a_sorted_set_would() {
+        // Seven lists of ids drawn from 0..400, some shared, some in no list.
+        let ids: Vec<String> = (0..400).map(|n| format!("id-{n:03}")).collect();
+        let lists: Vec<Vec<&str>> = (0..7u64)
+            .map(|k| {
+                (0..400u64)
+                    .filter(|n| (n * 2_654_435_761 + k * 97) % 5 == 0)
+                    .map(|n| ids[n as usize].as_str())
+                    .collect()
+            })
+            .collect();
+        let want: std::collections::BTreeSet<&str> = lists.iter().flatten().copied().collect();
+        let want: Vec<&str> = want.into_iter().collect();
+        let (unique, ranks) = union(&lists);
+        assert_eq!(unique, want);
+        for (list, ranks) in lists.iter().zip(&ranks) {
+            let named: Vec<&str> = ranks.iter().map(|&r| unique[r as usize]).collect();
+            assert_eq!(&named, list);
+        }
     }
 
     #[test]
