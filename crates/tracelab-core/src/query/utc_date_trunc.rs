@@ -115,12 +115,10 @@ fn truncate_utc(args: &[ColumnarValue]) -> Option<ArrayRef> {
     }
 }
 
-/// The names a zone with offset zero goes by in Arrow metadata.
+/// The names of UTC in Arrow metadata that the test checks against DataFusion; any other
+/// spelling takes DataFusion's path.
 fn is_utc(zone: &str) -> bool {
-    matches!(
-        zone,
-        "UTC" | "utc" | "+00:00" | "Z" | "Etc/UTC" | "+0000" | "00:00"
-    )
+    matches!(zone, "UTC" | "+00:00" | "Etc/UTC")
 }
 
 /// Each value floored to `origin + k * step` (in seconds, scaled to the array's unit).
@@ -199,7 +197,7 @@ mod tests {
 
     #[tokio::test]
     async fn utc_timestamps_truncate_as_datafusion_truncates_them() {
-        for zone in ["UTC", "+00:00", "Europe/Paris"] {
+        for zone in ["UTC", "+00:00", "Etc/UTC", "Europe/Paris"] {
             let (theirs, ours) = (context(zone, false), context(zone, true));
             for granularity in ["second", "minute", "hour", "day", "week", "month", "year"] {
                 for cast in [

@@ -7,7 +7,7 @@
 //! search's time. And with ranks shared across segments, a search adds up its segments' hits
 //! in one array indexed by rank, already in id order, where it merged lists of strings before.
 //! The table is built on the first search over a set of segments and kept while the set stays
-//! (about 45 bytes per session).
+//! (about 50 bytes per session).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,64 +15,78 @@ use std::sync::{Arc, Mutex};
 use tantivy::index::SegmentId;
 use tantivy::SegmentReader;
 
+/// Ids stored end to end in one string: one allocation for a million.
+#[derive(Debug, Default)]
+struct IdList {
+    text: String,
+    /// Where each id ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl IdList {
+    fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
 /// Every session id of a searcher's segments, in order, with each segment's ordinals ranked.
 #[derive(Debug, Default)]
 pub(crate) struct IdTable {
-    text: String,
-    /// Where each id ends in `text`.
-    ends: Vec<u32>,
+    ids: IdList,
     /// Per segment: the rank of each of its term ordinals.
     ranks: HashMap<SegmentId, Arc<Vec<u32>>>,
 }
 
 impl IdTable {
     fn read(searcher: &tantivy::Searcher) -> tantivy::Result<IdTable> {
-        // Each segment's dictionary read on its own thread (they are zstd blocks to inflate).
-        let segments = std::thread::scope(|scope| {
-            let reads: Vec<_> = searcher
-                .segment_readers()
-                .iter()
-                .map(|reader| scope.spawn(move || Ok((reader.segment_id(), segment_ids(reader)?))))
-                .collect();
-            reads
-                .into_iter()
-                .map(|read| read.join().expect("reading session ids does not panic"))
-                .collect::<tantivy::Result<Vec<_>>>()
-        })?;
+        // The segments' dictionaries (zstd blocks to inflate) read on every core.
+        let segments = crate::parallel::map(searcher.segment_readers(), |reader| {
+            Ok((reader.segment_id(), segment_ids(reader)?))
+        })
+        .into_iter()
+        .collect::<tantivy::Result<Vec<_>>>()?;
         let lists: Vec<Vec<&str>> = segments
             .iter()
-            .map(|(_, (text, ends))| split(text, ends).collect())
+            .map(|(_, ids)| ids.iter().collect())
             .collect();
         let (unique, ranks) = union(&lists);
-        let mut table = IdTable {
+        let mut ids = IdList {
             text: String::with_capacity(unique.iter().map(|id| id.len()).sum()),
             ends: Vec::with_capacity(unique.len()),
-            ranks: HashMap::new(),
         };
         for id in unique {
-            table.text.push_str(id);
-            table.ends.push(table.text.len() as u32);
+            ids.push(id);
         }
-        for ((segment, _), ranks) in segments.iter().zip(ranks) {
-            table.ranks.insert(*segment, Arc::new(ranks));
-        }
-        Ok(table)
+        let ranks = segments
+            .iter()
+            .zip(ranks)
+            .map(|((segment, _), ranks)| (*segment, Arc::new(ranks)))
+            .collect();
+        Ok(IdTable { ids, ranks })
     }
 
     /// How many distinct sessions the segments hold.
     pub(crate) fn len(&self) -> usize {
-        self.ends.len()
+        self.ids.len()
     }
 
     /// The id of rank `rank`.
     pub(crate) fn get(&self, rank: u32) -> &str {
-        let rank = rank as usize;
-        let start = if rank == 0 {
-            0
-        } else {
-            self.ends[rank - 1] as usize
-        };
-        &self.text[start..self.ends[rank] as usize]
+        self.ids.get(rank as usize)
     }
 
     /// The ranks of `segment`'s ordinals (empty for a segment the table was not built with).
@@ -81,26 +95,20 @@ impl IdTable {
     }
 }
 
-/// A segment's ids in ordinal order, as one string and the end of each id in it.
-fn segment_ids(reader: &SegmentReader) -> tantivy::Result<(String, Vec<usize>)> {
-    let (mut text, mut ends) = (String::new(), Vec::new());
+/// A segment's ids in ordinal order.
+fn segment_ids(reader: &SegmentReader) -> tantivy::Result<IdList> {
+    let mut ids = IdList::default();
     let Some(column) = reader.fast_fields().str("session_id")? else {
-        return Ok((text, ends));
+        return Ok(ids);
     };
     let dictionary = column.dictionary();
-    ends.reserve(dictionary.num_terms());
+    ids.ends.reserve(dictionary.num_terms());
     let mut stream = dictionary.stream()?;
     while stream.advance() {
         // Ids are written from Rust strings; anything else would not be an id.
-        text.push_str(std::str::from_utf8(stream.key()).unwrap_or_default());
-        ends.push(text.len());
+        ids.push(std::str::from_utf8(stream.key()).unwrap_or_default());
     }
-    Ok((text, ends))
-}
-
-fn split<'a>(text: &'a str, ends: &'a [usize]) -> impl Iterator<Item = &'a str> + 'a {
-    let starts = std::iter::once(0).chain(ends.iter().copied());
-    starts.zip(ends.iter().copied()).map(|(a, b)| &text[a..b])
+    Ok(ids)
 }
 
 /// The sorted union of lists each sorted without repeats, and each list's entries' places
@@ -236,11 +244,12 @@ mod tests {
     }
 
     #[test]
-    fn ids_split_at_their_ends() {
-        let ends = [3, 3, 7];
-        assert_eq!(
-            split("abcdefg", &ends).collect::<Vec<_>>(),
-            ["abc", "", "defg"]
-        );
+    fn an_id_list_gives_back_what_was_pushed() {
+        let mut ids = IdList::default();
+        for id in ["abc", "", "defg"] {
+            ids.push(id);
+        }
+        assert_eq!(ids.iter().collect::<Vec<_>>(), ["abc", "", "defg"]);
+        assert_eq!(ids.get(2), "defg");
     }
 }
