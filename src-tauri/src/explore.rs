@@ -109,8 +109,7 @@ impl View {
         let Some(result) = self.search(state, 1).await? else {
             return Ok(None);
         };
-        let ids: Arc<Vec<String>> =
-            Arc::new(result.sessions.into_iter().map(|s| s.session_id).collect());
+        let ids = Arc::new(result.sessions.session_ids());
         state.set_search_hits(key, ids.clone());
         Ok(Some(ids))
     }

@@ -136,9 +136,7 @@ pub(crate) fn text_matches(engine: &QueryEngine, filter: &Filter) -> Result<Opti
     })?;
     let searcher = Searcher::open(&Archive::open(root)?)?;
     let result = searcher.search(text, None, 1)?;
-    Ok(Some(
-        result.sessions.into_iter().map(|s| s.session_id).collect(),
-    ))
+    Ok(Some(result.sessions.session_ids()))
 }
 
 /// Reads the cohort `filter` selects.

@@ -12,6 +12,7 @@
 
 mod index;
 mod session_counter;
+mod session_hits;
 mod session_ids;
 
 use serde::Serialize;
@@ -23,6 +24,7 @@ use tantivy::{DocAddress, Index, Score, TantivyDocument, Term};
 
 pub(crate) use index::parts_moved;
 pub use index::{stale_parts, update, SEARCH_DIR};
+pub use session_hits::{SessionHitList, SessionHits};
 
 use crate::archive::Archive;
 use crate::error::{Error, Result};
@@ -51,13 +53,6 @@ pub struct Hit {
     pub score: f32,
 }
 
-/// A session with matching steps.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SessionHits {
-    pub session_id: String,
-    pub hits: u64,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResult {
     pub total_sessions: u64,
@@ -65,7 +60,7 @@ pub struct SearchResult {
     /// The best hits, at most the limit asked for.
     pub hits: Vec<Hit>,
     /// Every matching session, most hits first.
-    pub sessions: Vec<SessionHits>,
+    pub sessions: SessionHitList,
 }
 
 /// An open, up-to-date index of one archive.
@@ -237,7 +232,7 @@ impl Searcher {
         }
         Ok(SearchResult {
             total_sessions: sessions.len() as u64,
-            total_hits: sessions.iter().map(|s| s.hits).sum(),
+            total_hits: sessions.total_hits(),
             hits,
             sessions,
         })

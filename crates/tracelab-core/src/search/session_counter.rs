@@ -4,8 +4,9 @@
 //! A broad term matches steps of nearly every session (millions of steps in a million
 //! sessions), so the counting is laid out for that case: a dense counter per ordinal while
 //! collecting each segment; the segments' counts added up in one array by the sessions' ranks
-//! in the index-wide id table (`session_ids`), which leaves them in id order; a counting sort
-//! by hits; and one `String` per session, made at the end.
+//! in the index-wide id table (`session_ids`), which leaves them in id order (or, when few
+//! sessions matched, the segments' short lists merged); then a counting sort by hits. Ids stay
+//! in the table: the fruit names sessions by rank.
 
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentReader};
 
 use super::session_ids::IdTable;
-use super::SessionHits;
+use super::SessionHitList;
 
 /// Counts matching steps per session; the fruit is every session with hits, most hits first
 /// and then by id.
@@ -31,7 +32,7 @@ pub(crate) struct SegmentSessionCounter {
 }
 
 impl Collector for SessionCounter {
-    type Fruit = Vec<SessionHits>;
+    type Fruit = SessionHitList;
     type Child = SegmentSessionCounter;
 
     fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
@@ -55,26 +56,42 @@ impl Collector for SessionCounter {
     }
 
     fn merge_fruits(&self, segments: Vec<Vec<(u32, u32)>>) -> tantivy::Result<Self::Fruit> {
-        let mut hits = vec![0u64; self.ids.len()];
-        for segment in segments {
-            for (rank, n) in segment {
-                hits[rank as usize] += u64::from(n);
+        let by_id = add_up(segments, self.ids.len());
+        Ok(SessionHitList::new(
+            self.ids.clone(),
+            most_hits_first(by_id),
+        ))
+    }
+}
+
+/// The segments' (rank, hits) lists, each by rank, added up into one list by rank.
+fn add_up(segments: Vec<Vec<(u32, u32)>>, ranks: usize) -> Vec<(u32, u32)> {
+    let entries: usize = segments.iter().map(Vec::len).sum();
+    if entries < ranks / 16 {
+        // Few sessions matched: the lists are merged (a stable sort merges sorted runs), not
+        // spread over an array of every session.
+        let mut all = segments.concat();
+        all.sort_by_key(|&(rank, _)| rank);
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(all.len());
+        for (rank, n) in all {
+            match merged.last_mut() {
+                Some(last) if last.0 == rank => last.1 += n,
+                _ => merged.push((rank, n)),
             }
         }
-        let by_id = hits
-            .into_iter()
-            .enumerate()
-            .filter(|(_, n)| *n > 0)
-            .map(|(rank, n)| (rank as u32, n))
-            .collect();
-        Ok(most_hits_first(by_id)
-            .into_iter()
-            .map(|(rank, hits)| SessionHits {
-                session_id: self.ids.get(rank).to_string(),
-                hits,
-            })
-            .collect())
+        return merged;
     }
+    let mut hits = vec![0u32; ranks];
+    for segment in segments {
+        for (rank, n) in segment {
+            hits[rank as usize] += n;
+        }
+    }
+    hits.into_iter()
+        .enumerate()
+        .filter(|(_, n)| *n > 0)
+        .map(|(rank, n)| (rank as u32, n))
+        .collect()
 }
 
 impl SegmentCollector for SegmentSessionCounter {
@@ -102,11 +119,11 @@ impl SegmentCollector for SegmentSessionCounter {
 
 /// A list in id order reordered by hits, most first, ids in order among equals: a counting
 /// sort (hits per session are small numbers), stable and linear.
-fn most_hits_first<K: Copy + Default>(by_id: Vec<(K, u64)>) -> Vec<(K, u64)> {
+fn most_hits_first<K: Copy + Default>(by_id: Vec<(K, u32)>) -> Vec<(K, u32)> {
     let Some(most) = by_id.iter().map(|&(_, n)| n).max() else {
         return by_id;
     };
-    if most > by_id.len() as u64 {
+    if most as usize > by_id.len() {
         // Few sessions with many hits each: a comparison sort is the smaller one.
         let mut sorted = by_id;
         sorted.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
@@ -141,6 +158,16 @@ mod tests {
         // Hits far above the number of sessions take the comparison sort, to the same order.
         let few = vec![("a", 7), ("b", 900), ("c", 7)];
         assert_eq!(most_hits_first(few), vec![("b", 900), ("a", 7), ("c", 7)]);
-        assert!(most_hits_first(Vec::<(&str, u64)>::new()).is_empty());
+        assert!(most_hits_first(Vec::<(&str, u32)>::new()).is_empty());
+    }
+
+    #[test]
+    fn segments_add_up_by_rank_whether_merged_or_spread() {
+        let segments = vec![vec![(2, 1), (9, 4)], vec![], vec![(0, 3), (2, 2), (40, 1)]];
+        let want = vec![(0, 3), (2, 3), (9, 4), (40, 1)];
+        // Five entries among 1,000 sessions are merged; among 50, spread over an array.
+        assert_eq!(add_up(segments.clone(), 1_000), want);
+        assert_eq!(add_up(segments, 50), want);
+        assert!(add_up(Vec::new(), 10).is_empty());
     }
 }
