@@ -18,7 +18,7 @@ pub struct SessionHits<'a> {
 }
 
 /// Every matching session, most hits first and then by id.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SessionHitList {
     ids: Arc<IdTable>,
     /// (rank of the session's id in `ids`, hits), in the list's order.
@@ -53,6 +53,13 @@ impl SessionHitList {
     /// The sessions' ids, in the list's order.
     pub fn session_ids(&self) -> Vec<String> {
         self.iter().map(|s| s.session_id.to_string()).collect()
+    }
+}
+
+/// The sessions and their hits, not the whole id table behind them.
+impl std::fmt::Debug for SessionHitList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
