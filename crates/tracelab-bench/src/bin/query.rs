@@ -302,6 +302,9 @@ fn analyst_queries(
         .into_iter()
         .filter(|(what, _)| what.contains(name))
         .collect();
+    if chosen.is_empty() {
+        bail!("--query {name:?}: no analyst query's name holds it");
+    }
     let mut ratios = Vec::new();
     for (what, sql) in chosen {
         // DuckDB's runs right before ours, query by query: this machine's speed drifts by
