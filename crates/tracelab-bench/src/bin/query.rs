@@ -116,11 +116,13 @@ fn ripgrep_ms(pattern: &str, jsonl: &Path, runs: usize) -> Result<f64> {
     })
 }
 
-/// The first `bytes` of `jsonl` (whole lines), written beside it once.
+/// The first `bytes` of `jsonl` (whole lines), written beside it, again when it is older
+/// than the export.
 fn cached_slice(jsonl: &Path, bytes: u64) -> Result<PathBuf> {
     use std::io::{BufRead, Write};
     let slice = jsonl.with_extension("slice.jsonl");
-    if slice.exists() {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if modified(&slice).is_some() && modified(&slice) >= modified(jsonl) {
         return Ok(slice);
     }
     let mut lines = std::io::BufReader::new(std::fs::File::open(jsonl)?);
