@@ -502,3 +502,40 @@ fn curate_exports_reproducibly_and_refuses_empty_results() {
     assert!(run.stderr.contains("nothing to export"), "{}", run.stderr);
     assert!(!empty.exists(), "no empty dataset is written");
 }
+
+#[test]
+fn search_json_has_the_keys_scripts_rely_on_and_a_closed_pipe_ends_it_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("small");
+    let made = tracelab(&["gen-sample", "--out", s(&archive), "--sessions", "300"]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+
+    let r = tracelab_json(&["search", s(&archive), "test", "--json", "--limit", "5"]);
+    let hits = r["hits"].as_array().unwrap();
+    assert!(!hits.is_empty() && hits.len() <= 5, "{r}");
+    for hit in hits {
+        for key in ["session_id", "seq", "snippet"] {
+            assert!(hit.get(key).is_some(), "hit without {key}: {hit}");
+        }
+    }
+    let sessions = r["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len() as u64, r["total_sessions"].as_u64().unwrap());
+    let hits_in_sessions: u64 = sessions.iter().map(|x| x["hits"].as_u64().unwrap()).sum();
+    assert_eq!(hits_in_sessions, r["total_hits"].as_u64().unwrap());
+    assert!(sessions.iter().all(|x| x["session_id"].is_string()));
+
+    // A reader that stops early (`| head`): no panic, no error, exit 0.
+    let mut child = Command::new(tracelab_bin())
+        .args(["search", s(&archive), "test", "--json", "--limit", "1000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

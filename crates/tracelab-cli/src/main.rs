@@ -2,6 +2,22 @@
 //! `commands/`, parses nothing itself beyond its flags, and calls one engine function.
 //! Exit codes: 0 ok, 1 failure, 2 bad usage (clap's own).
 
+/// `print!` / `println!` to standard output that return the write's error instead of
+/// panicking: a reader that went away (`tracelab search A q --json | head`) then ends the
+/// command quietly through `main`'s broken-pipe rule.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod commands;
 mod engine;
 mod progress;

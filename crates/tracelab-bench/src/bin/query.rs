@@ -122,8 +122,10 @@ fn cached_slice(jsonl: &Path, bytes: u64) -> Result<PathBuf> {
     use std::io::{BufRead, Write};
     let slice = jsonl.with_extension("slice.jsonl");
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    if modified(&slice).is_some() && modified(&slice) >= modified(jsonl) {
-        return Ok(slice);
+    if let (Some(cut), Some(exported)) = (modified(&slice), modified(jsonl)) {
+        if cut >= exported {
+            return Ok(slice);
+        }
     }
     let mut lines = std::io::BufReader::new(std::fs::File::open(jsonl)?);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&slice)?);

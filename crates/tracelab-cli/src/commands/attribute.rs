@@ -67,9 +67,9 @@ pub fn run(args: Args) -> Result<()> {
         std::fs::write(path, html).with_context(|| format!("{}: cannot write", path.display()))?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&attribution)?);
+        outln!("{}", serde_json::to_string_pretty(&attribution)?)?;
     } else {
-        print!("{}", render(&attribution));
+        out!("{}", render(&attribution))?;
     }
     Ok(())
 }

@@ -22,9 +22,9 @@ pub fn run(args: Args) -> Result<()> {
     let bar = Bar::new(false);
     let done = crate::runtime()?.block_on(archive.compact(&bar))?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&done)?);
+        outln!("{}", serde_json::to_string_pretty(&done)?)?;
     } else {
-        println!(
+        outln!(
             "Compacted {}: {} sessions and {} events, {} segments became {} (one per day), in {:.1}s.",
             args.archive.display(),
             thousands(done.sessions),
@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Result<()> {
             done.segments_before,
             done.segments_after,
             started.elapsed().as_secs_f64()
-        );
+        )?;
     }
     Ok(())
 }

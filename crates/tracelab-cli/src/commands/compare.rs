@@ -41,9 +41,9 @@ pub fn run(args: Args) -> Result<()> {
         std::fs::write(path, html).with_context(|| format!("{}: cannot write", path.display()))?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&comparison)?);
+        outln!("{}", serde_json::to_string_pretty(&comparison)?)?;
     } else {
-        print!("{}", render(&comparison));
+        out!("{}", render(&comparison))?;
     }
     Ok(())
 }

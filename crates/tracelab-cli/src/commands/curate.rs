@@ -212,7 +212,7 @@ pub fn run(args: Args) -> Result<()> {
             "warnings": warnings,
             "files": export.files,
         });
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        outln!("{}", serde_json::to_string_pretty(&json)?)?;
         return Ok(());
     }
     let mut text = summary(&curation, &label);

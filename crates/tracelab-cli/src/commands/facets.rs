@@ -31,9 +31,9 @@ pub fn run(args: Args) -> Result<()> {
             .await
     })?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&facets)?);
+        outln!("{}", serde_json::to_string_pretty(&facets)?)?;
     } else {
-        print!("{}", render(&facets));
+        out!("{}", render(&facets))?;
     }
     Ok(())
 }

@@ -32,15 +32,15 @@ pub fn run(args: Args) -> Result<()> {
     };
     let counts = generate(&args.out, options, &Bar::new(false), &CancelToken::new())?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&counts)?);
+        outln!("{}", serde_json::to_string_pretty(&counts)?)?;
     } else {
-        println!(
+        outln!(
             "Wrote {} sessions and {} events to {} in {:.1}s.",
             thousands(counts.sessions),
             thousands(counts.events),
             args.out.display(),
             started.elapsed().as_secs_f64()
-        );
+        )?;
     }
     Ok(())
 }

@@ -59,9 +59,9 @@ pub fn run(args: Args) -> Result<()> {
         search::update(&archive, false, &Bar::new(false), &CancelToken::new())?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        outln!("{}", serde_json::to_string_pretty(&summary)?)?;
     } else {
-        print!("{}", render(&summary, &args.into));
+        out!("{}", render(&summary, &args.into))?;
     }
     Ok(())
 }

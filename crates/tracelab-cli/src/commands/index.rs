@@ -27,11 +27,11 @@ pub fn run(args: Args) -> Result<()> {
         &Bar::new(false),
         &CancelToken::new(),
     )?;
-    println!(
+    outln!(
         "Search index of {} is up to date: {} events added in {:.1}s.",
         args.archive.display(),
         thousands(added),
         started.elapsed().as_secs_f64()
-    );
+    )?;
     Ok(())
 }

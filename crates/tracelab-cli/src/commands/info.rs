@@ -20,9 +20,9 @@ pub fn run(args: Args) -> Result<()> {
     let archive = Archive::open(&args.archive)?;
     let summary = summarize(&archive)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        outln!("{}", serde_json::to_string_pretty(&summary)?)?;
     } else {
-        print!("{}", render(&summary));
+        out!("{}", render(&summary))?;
     }
     Ok(())
 }

@@ -32,19 +32,23 @@ pub fn run(args: Args) -> Result<()> {
         diagnose::rollouts(&engine, &filter, &dims).await
     })?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&rollouts)?);
+        outln!("{}", serde_json::to_string_pretty(&rollouts)?)?;
         return Ok(());
     }
     if rollouts.is_empty() {
-        println!("No rollout detected: no new value took over a slice.");
+        outln!("No rollout detected: no new value took over a slice.")?;
     } else {
-        println!(
+        outln!(
             "{:<28}{:<10}{:<24}{:<24}{:<18}majority from",
-            "dimension", "slice", "from", "to", "first seen"
-        );
+            "dimension",
+            "slice",
+            "from",
+            "to",
+            "first seen"
+        )?;
     }
     for r in &rollouts {
-        println!(
+        outln!(
             "{:<28}{:<10}{:<24}{:<24}{:<18}{}",
             printable_line(&r.dimension),
             printable_line(&r.slice),
@@ -52,7 +56,7 @@ pub fn run(args: Args) -> Result<()> {
             printable_line(&r.to),
             r.first_seen.format("%Y-%m-%d %H:%M"),
             r.majority_at.format("%Y-%m-%d")
-        );
+        )?;
     }
     Ok(())
 }

@@ -26,7 +26,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     if args.print_rules {
-        print!("{}", tracelab_core::scrub::DEFAULT_RULES);
+        out!("{}", tracelab_core::scrub::DEFAULT_RULES)?;
         return Ok(());
     }
     let scrubber = match &args.rules {

@@ -38,9 +38,9 @@ pub fn run(args: Args) -> Result<()> {
     };
     let result = Searcher::open(&archive)?.search(&args.query, within.as_deref(), args.limit)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&to_json(&result))?);
+        outln!("{}", serde_json::to_string_pretty(&to_json(&result))?)?;
     } else {
-        print!("{}", render(&result, &args.query));
+        out!("{}", render(&result, &args.query))?;
     }
     Ok(())
 }

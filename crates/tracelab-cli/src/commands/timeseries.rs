@@ -45,7 +45,7 @@ pub fn run(args: Args) -> Result<()> {
         diagnose::time_series(&engine, &filter, measure, bucket, by.as_ref()).await
     })?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&series)?);
+        outln!("{}", serde_json::to_string_pretty(&series)?)?;
         return Ok(());
     }
     let scale = if measure == Measure::SuccessRate {
@@ -53,12 +53,16 @@ pub fn run(args: Args) -> Result<()> {
     } else {
         1.0
     };
-    println!(
+    outln!(
         "{:<24}{:<12}{:>10}{:>10} {:>14}  95% interval",
-        "group", "from", "sessions", "n", series.metric
-    );
+        "group",
+        "from",
+        "sessions",
+        "n",
+        series.metric
+    )?;
     for p in &series.points {
-        println!(
+        outln!(
             "{:<24}{:<12}{:>10}{:>10} {:>14}  [{}, {}]",
             printable_line(&p.group),
             p.start.format("%Y-%m-%d"),
@@ -67,7 +71,7 @@ pub fn run(args: Args) -> Result<()> {
             num(p.value.map(|v| v * scale), 2),
             num(p.ci_low.map(|v| v * scale), 2),
             num(p.ci_high.map(|v| v * scale), 2)
-        );
+        )?;
     }
     Ok(())
 }

@@ -63,7 +63,7 @@ impl IdTable {
             .iter()
             .map(|(_, ids)| ids.iter().collect())
             .collect();
-        let (unique, ranks) = union(&lists);
+        let (unique, ranks) = union(lists);
         let mut ids = IdList {
             text: String::with_capacity(unique.iter().map(|id| id.len()).sum()),
             ends: Vec::with_capacity(unique.len()),
@@ -113,7 +113,7 @@ fn segment_ids(reader: &SegmentReader) -> tantivy::Result<IdList> {
 
 /// The sorted union of lists each sorted without repeats, and each list's entries' places
 /// in it (an id in several lists has one place).
-fn union<'a>(lists: &[Vec<&'a str>]) -> (Vec<&'a str>, Vec<Vec<u32>>) {
+fn union(lists: Vec<Vec<&str>>) -> (Vec<&str>, Vec<Vec<u32>>) {
     // Merged pairwise, smallest first (n·log k comparisons for k lists), each original list
     // following its entries through the merges.
     let mut ranks: Vec<Vec<u32>> = lists
@@ -122,9 +122,9 @@ fn union<'a>(lists: &[Vec<&'a str>]) -> (Vec<&'a str>, Vec<Vec<u32>>) {
         .collect();
     // The lists not merged yet: (ids, the original lists whose entries they hold).
     let mut pending: Vec<(Vec<&str>, Vec<usize>)> = lists
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(i, list)| (list.clone(), vec![i]))
+        .map(|(i, list)| (list, vec![i]))
         .collect();
     if pending.is_empty() {
         return (Vec::new(), ranks);
@@ -214,10 +214,10 @@ mod tests {
     #[test]
     fn lists_unite_in_order_with_one_place_per_id() {
         let lists = vec![vec!["b", "d", "f"], vec!["a"], vec!["c", "d", "g"], vec![]];
-        let (unique, ranks) = union(&lists);
+        let (unique, ranks) = union(lists);
         assert_eq!(unique, ["a", "b", "c", "d", "f", "g"]);
         assert_eq!(ranks, vec![vec![1, 3, 4], vec![0], vec![2, 3, 5], vec![]]);
-        let (none, no_ranks) = union(&[]);
+        let (none, no_ranks) = union(Vec::new());
         assert!(none.is_empty() && no_ranks.is_empty());
     }
 
@@ -235,7 +235,7 @@ mod tests {
             .collect();
         let want: std::collections::BTreeSet<&str> = lists.iter().flatten().copied().collect();
         let want: Vec<&str> = want.into_iter().collect();
-        let (unique, ranks) = union(&lists);
+        let (unique, ranks) = union(lists.clone());
         assert_eq!(unique, want);
         for (list, ranks) in lists.iter().zip(&ranks) {
             let named: Vec<&str> = ranks.iter().map(|&r| unique[r as usize]).collect();
